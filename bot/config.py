@@ -1,0 +1,143 @@
+"""config.toml read into frozen dataclasses and checked at start-up.
+
+The checks are generic over the dataclasses' type hints, so adding a setting means adding a
+field: an unknown key, a wrong type or a missing value raises ConfigError naming the key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+COUNTY_CODES = (
+    "140702", "140703", "140721", "140722", "140723", "140724",
+    "140725", "140727", "140728", "140729", "140781",
+)
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    name: str
+    name_en: str
+    timezone: str
+
+
+@dataclass(frozen=True)
+class NluConfig:
+    cache_dir: str
+
+
+@dataclass(frozen=True)
+class FaqConfig:
+    answer_threshold: float
+    answer_margin: float
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    url: str
+
+
+@dataclass(frozen=True)
+class TelegramConfig:
+    token_env: str
+    base_url: str
+
+
+@dataclass(frozen=True)
+class QueueConfig:
+    code: str
+    name: str
+    chat_id: int
+    """0 until staff fill it in."""
+    staff_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Config:
+    service: ServiceConfig
+    nlu: NluConfig
+    faq: FaqConfig
+    database: DatabaseConfig
+    telegram: TelegramConfig
+    city: QueueConfig
+    counties: tuple[QueueConfig, ...]
+    base_dir: Path = Path(".")
+
+    def path(self, value: str) -> Path:
+        """A configured path, relative to the config file's directory."""
+        p = Path(value).expanduser()
+        return p if p.is_absolute() else self.base_dir / p
+
+    def bot_token(self) -> str | None:
+        return os.environ.get(self.telegram.token_env) or None
+
+
+def _convert(hint: Any, value: Any, key: str) -> Any:
+    origin = typing.get_origin(hint)
+    if dataclasses.is_dataclass(hint):
+        if not isinstance(value, dict):
+            raise ConfigError(f"{key}: expected a table")
+        return _build(hint, value, key)
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise ConfigError(f"{key}: expected a list")
+        item = typing.get_args(hint)[0]
+        return tuple(_convert(item, v, f"{key}[{n}]") for n, v in enumerate(value))
+    if origin in (types.UnionType, typing.Union):
+        raise ConfigError(f"{key}: unsupported optional setting")
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if not isinstance(value, hint) or (hint is int and isinstance(value, bool)):
+        raise ConfigError(f"{key}: expected {hint.__name__}, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _build(cls: Any, data: dict[str, Any], prefix: str) -> Any:
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.init and f.name != "base_dir"}
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise ConfigError(f"{_join(prefix, unknown[0])}: unknown key")
+    values = {}
+    for name in fields:
+        key = _join(prefix, name)
+        if name not in data:
+            raise ConfigError(f"{key}: missing")
+        values[name] = _convert(hints[name], data[name], key)
+    return cls(**values)
+
+
+def _join(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
+
+
+def parse_config(text: str, base_dir: Path = Path(".")) -> Config:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config is not valid TOML: {exc}") from exc
+    config: Config = _build(Config, data, "")
+    codes = [q.code for q in config.counties]
+    if sorted(codes) != sorted(COUNTY_CODES):
+        missing = sorted(set(COUNTY_CODES) - set(codes)) or sorted(c for c in codes if codes.count(c) > 1)
+        raise ConfigError(f"counties: the 11 county queues must each appear once (check {missing[:3]})")
+    return dataclasses.replace(config, base_dir=base_dir)
+
+
+def load_config(path: Path) -> Config:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
+    return parse_config(text, path.resolve().parent)
