@@ -1,0 +1,176 @@
+"""The `hotline` command: nlu, ask, patent and eval (the conversation comes in its own module).
+
+One input line in, one output line out, in order, whatever the line holds: a line that fails
+gets an output line with an "error" field, and the stream goes on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO, TextIO
+
+from bot import render
+from bot.config import Config, ConfigError, load_config
+
+DEFAULT_CONFIG = "config.toml"
+
+
+def _config_path(arg: str | None) -> Path:
+    return Path(arg or os.environ.get("HOTLINE_CONFIG") or DEFAULT_CONFIG)
+
+
+def _lines(stream: BinaryIO) -> Iterator[str]:
+    """Lines split on \\n only (never on \\x0b, \\x1c or U+2028), undecodable bytes replaced."""
+    for raw in stream:
+        yield raw.rstrip(b"\n").rstrip(b"\r").decode("utf-8", errors="replace")
+
+
+_LINE_BREAKING = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def _emit(out: TextIO, obj: dict[str, Any]) -> None:
+    """One JSON line; characters some readers take for line ends are escaped too."""
+    out.write(json.dumps(obj, ensure_ascii=False).translate(_LINE_BREAKING) + "\n")
+    out.flush()
+
+
+def _stream(
+    handle: Callable[[str], dict[str, Any]], stream: BinaryIO, out: TextIO
+) -> None:
+    for line in _lines(stream):
+        try:
+            _emit(out, handle(line))
+        except Exception as exc:  # one bad line must not end the stream
+            _emit(out, {"text": line, "error": f"{type(exc).__name__}: {exc}"})
+
+
+def _read_stdin_text() -> str:
+    return sys.stdin.buffer.read().decode("utf-8", errors="replace").strip()
+
+
+def cmd_nlu(args: argparse.Namespace, config: Config) -> int:
+    from bot.composition import build_core
+
+    core = build_core(config)
+    understand = core.understander.understand
+    if args.jsonl:
+        _stream(lambda t: render.nlu_json(understand(t)), sys.stdin.buffer, sys.stdout)
+        return 0
+    result = understand(args.text if args.text is not None else _read_stdin_text())
+    if args.json:
+        _emit(sys.stdout, render.nlu_json(result))
+    else:
+        print(render.nlu_text(result))
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, config: Config) -> int:
+    from bot.composition import build_core
+
+    core = build_core(config)
+
+    def ask(text: str) -> dict[str, Any]:
+        language = core.understander.understand(text).entities.language
+        return render.ask_json(core.faq.search(text), language)
+
+    if args.jsonl:
+        _stream(ask, sys.stdin.buffer, sys.stdout)
+        return 0
+    text = args.text if args.text is not None else _read_stdin_text()
+    if args.json:
+        _emit(sys.stdout, ask(text))
+    else:
+        language = core.understander.understand(text).entities.language
+        print(render.ask_text(core.faq.search(text), language))
+    return 0
+
+
+def cmd_patent(args: argparse.Namespace, config: Config) -> int:
+    from knowledge.patent_numbers import estimate_term, parse_patent_number
+
+    number = parse_patent_number(args.number)
+    if number is None:
+        message = f"not a patent number: {args.number!r}"
+        if args.json:
+            _emit(sys.stdout, {"text": args.number, "error": message})
+        else:
+            print(f"无法识别为专利号：{args.number}\n{message}", file=sys.stderr)
+        return 1
+    term = estimate_term(number)
+    if args.json:
+        _emit(sys.stdout, render.patent_json(number, term))
+    else:
+        print(render.patent_text(number, term))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, config: Config) -> int:
+    from bot import evaluation
+    from bot.composition import build_core
+
+    core = build_core(config)
+    eval_dir = Path(args.dir)
+    if args.what in ("intents", "all"):
+        rows = evaluation.read_jsonl(eval_dir / args.intents_file)
+        report = evaluation.evaluate_intents(rows, core.understander.understand)
+        print(evaluation.format_intent_report(report, args.misses))
+    if args.what in ("faq", "all"):
+        rows = evaluation.read_jsonl(eval_dir / args.faq_file)
+        faq_report = evaluation.evaluate_faq(rows, core.faq.search)
+        print()
+        print(evaluation.format_faq_report(faq_report, args.misses))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hotline", description="Jinzhong 12330 intake assistant")
+    parser.add_argument("--config", help="config file (default: $HOTLINE_CONFIG or ./config.toml)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, helptext in (("nlu", "understand a message"), ("ask", "search the FAQ")):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("text", nargs="?", help="the message (default: standard input)")
+        mode = p.add_mutually_exclusive_group()
+        mode.add_argument("--json", action="store_true", help="one JSON object")
+        mode.add_argument("--jsonl", action="store_true", help="one JSON line per input line")
+    p = sub.add_parser("patent", help="parse and check a patent number")
+    p.add_argument("number")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("eval", help="accuracy on the labelled sets")
+    p.add_argument("what", choices=("intents", "faq", "all"), nargs="?", default="all")
+    p.add_argument("--dir", default="tests/eval")
+    p.add_argument("--intents-file", default="messages.jsonl")
+    p.add_argument("--faq-file", default="faq_questions.jsonl")
+    p.add_argument("--misses", action="store_true", help="list every miss")
+    return parser
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
+    "nlu": cmd_nlu,
+    "ask": cmd_ask,
+    "patent": cmd_patent,
+    "eval": cmd_eval,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        config = load_config(_config_path(args.config))
+    except ConfigError as exc:
+        print(f"hotline: configuration error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return COMMANDS[args.command](args, config)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
