@@ -123,6 +123,8 @@ class Gazetteer:
         after = tokens[i + width : i + width + 2]
         role = 0.0
         joined_before = {"".join(before[k:]) for k in range(len(before))}
+        if joined_before & self.roles["negated_before"] and after and after[0] in self.roles["origin_after"]:
+            return -5.0
         if joined_before & self.roles["home_before"]:
             role -= 2.0
         if after and (after[0] in self.roles["home_after"] or "".join(after) in self.roles["home_after"]):

@@ -17,6 +17,8 @@ from intents.labels import Intent
 _ASCII_WORD = re.compile(r"^[a-z][a-z\-']*$")
 _FUZZY_MIN_LEN = 5
 _FUZZY_CUTOFF = 86.0
+FILLER_YIELDS_TO = 2.5
+"""A greeting gives way to another intent only when that one scores at least this much."""
 
 
 @dataclass(frozen=True)
@@ -170,7 +172,7 @@ class IntentRules:
     def _demote_fillers(
         self, ranked: list[tuple[Intent, float]]
     ) -> list[tuple[Intent, float]]:
-        substantive = [p for p in ranked if p[0] not in self.fillers and p[1] >= 1.0]
+        substantive = [p for p in ranked if p[0] not in self.fillers and p[1] >= FILLER_YIELDS_TO]
         if not substantive:
             return ranked
         return sorted(

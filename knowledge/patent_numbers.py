@@ -131,11 +131,15 @@ def _publication(raw: str, digits: str, code: str) -> PatentNumber | None:
 
 
 def normalize_text(text: str) -> str:
-    """Full-width forms to ASCII (NFKC), and the dots people type instead of '.'."""
-    return unicodedata.normalize("NFKC", text).translate(_DOTS)
+    """Full-width forms to ASCII (NFKC), the dots people type instead of '.', and numbers
+    spoken into a phone as Chinese numerals (二零一五…点二)."""
+    text = unicodedata.normalize("NFKC", text).translate(_DOTS)
+    return _SPOKEN.sub(lambda m: m.group(0).translate(_NUMERALS), text)
 
 
 _DOTS = str.maketrans({"。": ".", "·": ".", "•": ".", "﹒": ".", "‧": "."})
+_NUMERALS = str.maketrans({**{c: str(n) for n, c in enumerate("零一二三四五六七八九")}, "〇": "0", "点": "."})
+_SPOKEN = re.compile(r"[零〇一二三四五六七八九]{8,}(?:点[零〇一二三四五六七八九xX])?")
 
 _PUBLICATION = re.compile(
     r"(?<![A-Za-z0-9])CN\s?(\d{7}|\d{9})\s?([ABCUYS])\d?(?![A-Za-z0-9])", re.IGNORECASE

@@ -18,7 +18,7 @@ OUT = ROOT / "intents" / "data" / "gazetteer.csv"
 TOWN_SUFFIXES = ("街道", "镇", "乡")
 # Short forms too generic to stand alone as a place (城关 'the town centre', 古城 'old town').
 GENERIC_SHORT = {"城关", "城东", "城西", "古城", "南关", "北关", "西关", "东南", "西南", "北坛",
-                 "交口", "城区", "新华", "新建", "安宁", "经纬", "朝阳", "胜利", "龙凤", "大寨"}
+                 "交口", "城区", "新华", "新建", "安宁", "经纬", "朝阳", "胜利", "龙凤"}
 VILLAGE_SUFFIXES = (("村民委员会", "村"), ("村委会", "村"), ("社区居民委员会", "社区"),
                     ("居民委员会", ""), ("居委会", ""))
 
@@ -35,7 +35,8 @@ def town_short(name: str) -> str | None:
 def village_name(raw: str) -> str:
     for suffix, keep in VILLAGE_SUFFIXES:
         if raw.endswith(suffix):
-            return raw[: -len(suffix)] + keep
+            name = raw[: -len(suffix)]
+            return name if name.endswith(keep) else name + keep
     return raw
 
 

@@ -49,6 +49,7 @@ def test_made_up_numbers_from_the_web_fail_the_check(made_up):
         ("cn108123456a", "CN108123456A"),
         ("CN 2123456 U", "CN2123456U"),
         ("CN108123456B1", "CN108123456B"),
+        ("二零一七一零六零一八六二点三", "201710601862.3"),
     ],
 )
 def test_numbers_are_recognised_in_every_form_people_type(typed, normalized):

@@ -15,6 +15,8 @@ from intents import Intent
         ("晋中开发区一家企业侵犯我们专利", "140702"),
         ("someone copied our patent at a shop in Pingyao", "140728"),
         ("a factory in qixian copies our product", "140727"),
+        ("青家寨村的农资店卖仿我专利的播种机", "140723"),
+        ("齐县有家厂仿我专利", "140727"),
     ],
 )
 def test_the_county_is_where_the_respondent_or_the_act_is(understander, text, county):
@@ -29,6 +31,7 @@ def test_the_county_is_where_the_respondent_or_the_act_is(understander, text, co
         "平遥牛肉的包装上印了假专利号",
         "张平遥仿冒我的专利",
         "我是平遥的，有人仿冒我的专利",
+        "地理标志被乱用，北京卖的根本不是平遥产的",
     ],
 )
 def test_ambiguous_names_products_people_and_homes_route_nowhere(understander, text):
