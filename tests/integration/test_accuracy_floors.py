@@ -50,15 +50,15 @@ def test_intents_places_and_numbers_on_the_held_out_set_stay_above_their_floors(
 
 def test_faq_retrieval_stays_above_its_floors(faq_index):
     report = evaluate_faq(_rows("faq_questions.jsonl"), faq_index.search)
-    assert report.first / report.total >= 0.85
-    assert report.top3 / report.total >= 0.96
+    assert report.first / report.total >= 0.93
+    assert report.top3 / report.total >= 0.98
     assert report.answered_right / max(report.answered, 1) >= 0.9
 
 
 def test_faq_retrieval_on_the_held_out_questions_stays_above_its_floor(faq_index):
     report = evaluate_faq(_rows("holdout_faq.jsonl"), faq_index.search)
-    assert report.first / report.total >= 0.85
-    assert report.top3 / report.total >= 0.95
+    assert report.first / report.total >= 0.88
+    assert report.top3 / report.total >= 0.97
 
 
 def test_every_faq_id_has_at_least_three_evaluation_questions():
