@@ -74,19 +74,18 @@ def cmd_ask(args: argparse.Namespace, config: Config) -> int:
 
     core = build_core(config)
 
-    def ask(text: str) -> dict[str, Any]:
-        language = core.understander.understand(text).entities.language
-        return render.ask_json(core.faq.search(text), language)
+    def language(text: str) -> str:
+        return core.understander.understand(text).entities.language
 
     if args.jsonl:
-        _stream(ask, sys.stdin.buffer, sys.stdout)
+        _stream(lambda t: render.ask_json(core.faq.search(t), language(t)), sys.stdin.buffer, sys.stdout)
         return 0
     text = args.text if args.text is not None else _read_stdin_text()
+    result, lang = core.faq.search(text), language(text)
     if args.json:
-        _emit(sys.stdout, ask(text))
+        _emit(sys.stdout, render.ask_json(result, lang))
     else:
-        language = core.understander.understand(text).entities.language
-        print(render.ask_text(core.faq.search(text), language))
+        print(render.ask_text(result, lang))
     return 0
 
 
