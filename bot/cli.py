@@ -12,10 +12,13 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from bot import render
 from bot.config import Config, ConfigError, load_config
+
+if TYPE_CHECKING:
+    from knowledge.faq import FaqResult
 
 DEFAULT_CONFIG = "config.toml"
 
@@ -53,20 +56,29 @@ def _read_stdin_text() -> str:
     return sys.stdin.buffer.read().decode("utf-8", errors="replace").strip()
 
 
+def _serve(
+    args: argparse.Namespace,
+    analyse: Callable[[str], Any],
+    as_json: Callable[[Any], dict[str, Any]],
+    as_text: Callable[[Any], str],
+) -> int:
+    """The three ways nlu and ask answer: a --jsonl stream, one --json object, or text."""
+    if args.jsonl:
+        _stream(lambda line: as_json(analyse(line)), sys.stdin.buffer, sys.stdout)
+        return 0
+    result = analyse(args.text if args.text is not None else _read_stdin_text())
+    if args.json:
+        _emit(sys.stdout, as_json(result))
+    else:
+        print(as_text(result))
+    return 0
+
+
 def cmd_nlu(args: argparse.Namespace, config: Config) -> int:
     from bot.composition import build_core
 
     core = build_core(config)
-    understand = core.understander.understand
-    if args.jsonl:
-        _stream(lambda t: render.nlu_json(understand(t)), sys.stdin.buffer, sys.stdout)
-        return 0
-    result = understand(args.text if args.text is not None else _read_stdin_text())
-    if args.json:
-        _emit(sys.stdout, render.nlu_json(result))
-    else:
-        print(render.nlu_text(result))
-    return 0
+    return _serve(args, core.understander.understand, render.nlu_json, render.nlu_text)
 
 
 def cmd_ask(args: argparse.Namespace, config: Config) -> int:
@@ -74,19 +86,12 @@ def cmd_ask(args: argparse.Namespace, config: Config) -> int:
 
     core = build_core(config)
 
-    def language(text: str) -> str:
-        return core.understander.understand(text).entities.language
+    def analyse(text: str) -> tuple[FaqResult, str]:
+        return core.faq.search(text), core.understander.understand(text).entities.language
 
-    if args.jsonl:
-        _stream(lambda t: render.ask_json(core.faq.search(t), language(t)), sys.stdin.buffer, sys.stdout)
-        return 0
-    text = args.text if args.text is not None else _read_stdin_text()
-    result, lang = core.faq.search(text), language(text)
-    if args.json:
-        _emit(sys.stdout, render.ask_json(result, lang))
-    else:
-        print(render.ask_text(result, lang))
-    return 0
+    return _serve(
+        args, analyse, lambda r: render.ask_json(*r), lambda r: render.ask_text(*r)
+    )
 
 
 def cmd_patent(args: argparse.Namespace, config: Config) -> int:

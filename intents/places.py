@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -47,7 +47,6 @@ class Gazetteer:
     products: frozenset[str]
     roles: Mapping[str, frozenset[str]]
     surnames: frozenset[str]
-    _longest: int = field(default=0)
 
     @classmethod
     def from_data(cls, places: Mapping[str, Any], gazetteer_rows: Iterable[dict[str, str]]) -> Gazetteer:
@@ -69,7 +68,7 @@ class Gazetteer:
         latin = sorted(n for n in names if n.isascii() and len(n) >= 5)
         roles = {k: frozenset(v) for k, v in places["roles"].items()}
         return cls(names, county_names, frozenset(short), latin, frozenset(places["products"]),
-                   roles, frozenset(places["surnames"]), max(map(len, names)))
+                   roles, frozenset(places["surnames"]))
 
     def vocabulary(self) -> Iterable[str]:
         yield from (n for n in self.names if not n.isascii())
