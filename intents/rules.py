@@ -21,6 +21,10 @@ FILLER_YIELDS_TO = 2.5
 """A greeting gives way to another intent only when that one scores at least this much."""
 
 
+_ORDER = {intent: n for n, intent in enumerate(Intent)}
+"""Ties are broken in the labels' declared order, never by set iteration (which varies per process)."""
+
+
 @dataclass(frozen=True)
 class Combo:
     words: frozenset[str]
@@ -121,7 +125,7 @@ class IntentRules:
         present = self.candidates(tokens)
         present.update(markers)
         found: dict[str, list[tuple[Intent, float]]] = {}
-        for word in present:
+        for word in sorted(present):
             hits = self.exact.get(word)
             if hits is not None:
                 found[word] = hits
@@ -139,7 +143,9 @@ class IntentRules:
         for combo in self.combos:
             if combo.words <= present:
                 totals[combo.intent] += combo.weight
-        ranked = sorted(((i, s) for i, s in totals.items() if s > 0), key=lambda p: -p[1])
+        ranked = sorted(
+            ((i, s) for i, s in totals.items() if s > 0), key=lambda p: (-round(p[1], 9), _ORDER[p[0]])
+        )
         if len(ranked) > 1:
             ranked = self._demote_fillers(ranked)
         return Scores(tuple(ranked), tuple(sorted(found)))
