@@ -131,6 +131,80 @@ def cmd_eval(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def cmd_chat(args: argparse.Namespace, config: Config) -> int:
+    import asyncio
+
+    from bot.channels.console import chat, read_line
+
+    asyncio.run(chat(config, read_line))
+    return 0
+
+
+def cmd_run(args: argparse.Namespace, config: Config) -> int:
+    import logging
+
+    from bot.composition import build_application
+
+    token = config.bot_token()
+    if token is None:
+        print(f"hotline run: set the bot token in ${config.telegram.token_env}, or try `hotline chat`",
+              file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    app = build_application(config, token)
+    app.run_polling(allowed_updates=["message", "callback_query"], poll_interval=args.poll_interval)
+    return 0
+
+
+def cmd_db(args: argparse.Namespace, config: Config) -> int:
+    import asyncio
+
+    from bot.leads.db import Database, resolve_url
+
+    async def upgrade() -> None:
+        db = Database(resolve_url(config.database.url, config.base_dir))
+        try:
+            await db.upgrade()
+        finally:
+            await db.close()
+
+    asyncio.run(upgrade())
+    print("database is at the latest schema")
+    return 0
+
+
+def cmd_patents(args: argparse.Namespace, config: Config) -> int:
+    import asyncio
+
+    from bot.leads import store
+    from bot.leads.db import Database, resolve_url
+    from knowledge.register import read_register_csv
+
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"hotline patents import: cannot read {args.file}: {exc}", file=sys.stderr)
+        return 1
+    entries, errors = read_register_csv(text)
+    for error in errors:
+        print(f"{args.file}: {error}", file=sys.stderr)
+
+    async def save() -> int:
+        db = Database(resolve_url(config.database.url, config.base_dir))
+        try:
+            await db.upgrade()
+            async with db.transaction() as session:
+                return await store.save_register(session, entries)
+        finally:
+            await db.close()
+
+    written = asyncio.run(save())
+    print(f"imported {written} entries, rejected {len(errors)} rows")
+    return 1 if errors and not written else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hotline", description="Jinzhong 12330 intake assistant")
     parser.add_argument("--config", help="config file (default: $HOTLINE_CONFIG or ./config.toml)")
@@ -150,6 +224,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--intents-file", default="messages.jsonl")
     p.add_argument("--faq-file", default="faq_questions.jsonl")
     p.add_argument("--misses", action="store_true", help="list every miss")
+    sub.add_parser("chat", help="the conversation in this terminal, staff notifications included")
+    p = sub.add_parser("run", help="serve Telegram by long polling (token from the environment)")
+    p.add_argument("--poll-interval", type=float, default=0.0, help=argparse.SUPPRESS)
+    p = sub.add_parser("db", help="database maintenance")
+    p.add_argument("action", choices=("upgrade",))
+    p = sub.add_parser("patents", help="the local patent register")
+    p.add_argument("action", choices=("import",))
+    p.add_argument("file", help="CSV with columns number,title,holder,status,as_of,source")
     return parser
 
 
@@ -158,6 +240,10 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "ask": cmd_ask,
     "patent": cmd_patent,
     "eval": cmd_eval,
+    "chat": cmd_chat,
+    "run": cmd_run,
+    "db": cmd_db,
+    "patents": cmd_patents,
 }
 
 

@@ -1,12 +1,26 @@
-"""The composition root: everything the program needs, built once from the config."""
+"""The composition root: everything the program needs, built once from the config.
+
+Nothing heavy happens at import: jieba, the FAQ index and the database engine are built here, at
+start-up, and tests call these builders with their own collaborators.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.config import Config
 from intents.understander import Understander, load_understander
 from knowledge.faq import FaqIndex, load_default_faq
+
+if TYPE_CHECKING:
+    from telegram.ext import Application
+
+    from bot.dialogue.texts import Texts
+    from bot.intake import Intake
+    from bot.leads.db import Database
 
 
 @dataclass(frozen=True)
@@ -25,3 +39,38 @@ def build_core(config: Config) -> Core:
         margin=config.faq.answer_margin,
     )
     return Core(understander, faq)
+
+
+@dataclass
+class Hotline:
+    """The running service without its channel: what Telegram and the console both drive."""
+
+    config: Config
+    core: Core
+    texts: Texts
+    db: Database
+    intake: Intake
+    clock: Callable[[], datetime]
+
+
+def build_hotline(config: Config, core: Core | None = None, db: Database | None = None,
+                  clock: Callable[[], datetime] | None = None) -> Hotline:
+    from bot.dialogue.machine import Dialogue
+    from bot.dialogue.texts import load_texts
+    from bot.intake import Intake
+    from bot.leads.db import Database, resolve_url
+    from bot.leads.models import utcnow
+
+    core = core or build_core(config)
+    texts = load_texts()
+    db = db or Database(resolve_url(config.database.url, config.base_dir))
+    dialogue = Dialogue(core.faq, texts, timedelta(minutes=config.dialogue.resume_after_minutes))
+    intake = Intake(config, core, dialogue, texts, db)
+    return Hotline(config, core, texts, db, intake, clock or utcnow)
+
+
+def build_application(config: Config, token: str, hotline: Hotline | None = None) -> Application:  # type: ignore[type-arg]
+    """The Telegram application (long polling or webhook), wired to the hotline."""
+    from bot.channels.telegram_app import build_telegram_application
+
+    return build_telegram_application(hotline or build_hotline(config), token)

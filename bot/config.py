@@ -12,6 +12,7 @@ import tomllib
 import types
 import typing
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -64,15 +65,64 @@ class QueueConfig:
 
 
 @dataclass(frozen=True)
+class DialogueConfig:
+    resume_after_minutes: int
+    """A draft untouched this long is offered back (继续 / 重新开始) rather than silently resumed."""
+
+
+@dataclass(frozen=True)
+class DeadlineConfig:
+    accept_working_days: int
+    close_days: int
+
+
+@dataclass(frozen=True)
+class DeadlinesConfig:
+    infringement: DeadlineConfig
+    counterfeit: DeadlineConfig
+    other_ip: DeadlineConfig
+    assistance: DeadlineConfig
+
+
+@dataclass(frozen=True)
+class OutboxConfig:
+    max_attempts: int
+    poll_seconds: float
+    claim_timeout_seconds: float
+    """A row claimed this long ago by a worker that never finished it may be claimed again."""
+
+
+@dataclass(frozen=True)
+class FairConfig:
+    name: str
+    county_code: str
+    starts: str
+    ends: str
+
+    @property
+    def dates(self) -> tuple[date, date]:
+        return date.fromisoformat(self.starts), date.fromisoformat(self.ends)
+
+
+@dataclass(frozen=True)
 class Config:
     service: ServiceConfig
     nlu: NluConfig
     faq: FaqConfig
     database: DatabaseConfig
     telegram: TelegramConfig
+    dialogue: DialogueConfig
+    deadlines: DeadlinesConfig
+    outbox: OutboxConfig
+    fairs: tuple[FairConfig, ...]
     city: QueueConfig
     counties: tuple[QueueConfig, ...]
     base_dir: Path = Path(".")
+
+    @property
+    def queues(self) -> dict[str, QueueConfig]:
+        """Every queue by code, the city bureau's included."""
+        return {q.code: q for q in (self.city, *self.counties)}
 
     def path(self, value: str) -> Path:
         """A configured path, relative to the config file's directory."""
@@ -132,6 +182,13 @@ def parse_config(text: str, base_dir: Path = Path(".")) -> Config:
     if sorted(codes) != sorted(COUNTY_CODES):
         missing = sorted(set(COUNTY_CODES) - set(codes)) or sorted(c for c in codes if codes.count(c) > 1)
         raise ConfigError(f"counties: the 11 county queues must each appear once (check {missing[:3]})")
+    for n, fair in enumerate(config.fairs):
+        try:
+            starts, ends = fair.dates
+        except ValueError as exc:
+            raise ConfigError(f"fairs[{n}]: dates must be YYYY-MM-DD ({exc})") from exc
+        if ends < starts or fair.county_code not in (*COUNTY_CODES, config.city.code):
+            raise ConfigError(f"fairs[{n}]: ends before it starts, or an unknown county_code")
     return dataclasses.replace(config, base_dir=base_dir)
 
 

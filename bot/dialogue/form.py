@@ -1,0 +1,110 @@
+"""Filling a draft: what each message adds, what to ask next, and the summary before submitting."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from bot.dialogue.fields import Field, Said
+from bot.dialogue.flows import applicable, field_of
+from bot.dialogue.model import Button, Draft, Reply
+from bot.dialogue.states import FlowKind
+from bot.dialogue.texts import Texts
+
+BUTTONS_PER_ROW = 3
+
+
+def absorb(draft: Draft, said: Said, skip: str | None = None) -> Draft:
+    """Every empty field the message can fill, and the message's sector and channel tags."""
+    u = said.understanding
+    if u is not None:
+        draft = replace(
+            draft,
+            sectors=tuple(dict.fromkeys((*draft.sectors, *u.entities.sectors))),
+            channels=tuple(dict.fromkeys((*draft.channels, *u.entities.channels))),
+        )
+    for fd in applicable(draft.flow, draft.fields, draft.channels):
+        if fd.name == skip or fd.name in draft.fields:
+            continue
+        value = fd.extract(said)
+        if value is not None and fd.validate(value) is None:
+            draft = draft.with_field(fd.name, value)
+    return draft
+
+
+def missing(draft: Draft, required_only: bool = False) -> Field | None:
+    for fd in applicable(draft.flow, draft.fields, draft.channels):
+        if not fd.ask or fd.name in draft.fields or fd.name in draft.skipped:
+            continue
+        if fd.required or not required_only:
+            return fd
+    return None
+
+
+def next_field(draft: Draft) -> Field | None:
+    """The next question: a required field still missing first when editing, else in table order."""
+    return missing(draft, required_only=True) if draft.editing else missing(draft)
+
+
+def skippable(fd: Field) -> bool:
+    return not fd.required or fd.skip_value is not None
+
+
+def choice_label(texts: Texts, fd: Field, value: str, language: str) -> str:
+    return texts.get(f"choice.{fd.name}.{value}", language)
+
+
+def question(texts: Texts, draft: Draft, fd: Field, language: str) -> Reply:
+    buttons = [Button(choice_label(texts, fd, v, language), f"set:{fd.name}:{v}") for v in fd.choices]
+    if fd.files:
+        buttons.append(Button(texts.get("button.done", language), "done:evidence"))
+    if skippable(fd):
+        buttons.append(Button(texts.get(f"skip.{fd.name}", language) if texts.has(f"skip.{fd.name}")
+                              else texts.get("button.skip", language), f"skip:{fd.name}"))
+    key = f"ask.{draft.flow.value}.{fd.name}"
+    text = texts.get(key if texts.has(key) else f"ask.{fd.name}", language)
+    return Reply(text, _rows(buttons))
+
+
+def _rows(buttons: list[Button]) -> tuple[tuple[Button, ...], ...]:
+    per_row = BUTTONS_PER_ROW if len(buttons) > 4 else 2
+    return tuple(tuple(buttons[n:n + per_row]) for n in range(0, len(buttons), per_row))
+
+
+def show_value(texts: Texts, flow: FlowKind, name: str, value: Any, language: str) -> str:
+    fd = field_of(flow, name)
+    if fd is None:
+        return str(value)
+    if fd.files and value:
+        return texts.get("summary.files", language, count=len(value))
+    if isinstance(value, list):
+        return "、".join(p["normalized"] for p in value) if value else texts.get("summary.none", language)
+    if fd.choices and value in fd.choices:
+        return choice_label(texts, fd, value, language)
+    return str(value)
+
+
+def summary(texts: Texts, draft: Draft, language: str) -> Reply:
+    lines = [texts.get("summary.title", language, flow=texts.get(f"flow.{draft.flow.value}", language))]
+    for fd in applicable(draft.flow, draft.fields, draft.channels):
+        if fd.name in draft.fields:
+            label = texts.get(f"field.{fd.name}", language)
+            value = show_value(texts, draft.flow, fd.name, draft.fields[fd.name], language)
+            lines.append(texts.get("summary.line", language, label=label, value=value))
+    lines.append("")
+    lines.append(texts.get("summary.check", language))
+    buttons = (
+        (Button(texts.get("button.submit", language), "submit"),
+         Button(texts.get("button.edit", language), "edit"),
+         Button(texts.get("button.cancel", language), "cancel")),
+    )
+    return Reply("\n".join(lines), buttons)
+
+
+def edit_menu(texts: Texts, draft: Draft, language: str) -> Reply:
+    buttons = [
+        Button(texts.get(f"field.{fd.name}", language), f"edit:{fd.name}")
+        for fd in applicable(draft.flow, draft.fields, draft.channels) if fd.ask
+    ]
+    buttons.append(Button(texts.get("button.back", language), "back"))
+    return Reply(texts.get("edit.which", language), _rows(buttons))

@@ -1,0 +1,248 @@
+"""The conversation's transitions: `Dialogue.step(conversation, inbound, understanding)`.
+
+Pure: the same input gives the same output, with no clock (the time comes in the inbound) and no
+storage (the service saves the conversation and carries out the effects).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import timedelta
+
+from bot.dialogue import form
+from bot.dialogue.answers import Answer, Answers
+from bot.dialogue.buttons import press
+from bot.dialogue.fields import Said
+from bot.dialogue.filling import fill
+from bot.dialogue.flows import FLOW_OF_INTENT, applicable, field_of
+from bot.dialogue.model import (
+    Button, Conversation, Draft, Inbound, InboundKind, Outcome, Reply, ShowStatus, SubmitLead,
+)
+from bot.dialogue.states import FlowKind, State
+from bot.dialogue.texts import Texts
+from intents.labels import Intent
+from intents.understanding import Understanding
+from knowledge.faq import FaqIndex
+
+_LATIN_WORDS = re.compile(r"[A-Za-z]{2,}")
+
+
+class Dialogue:
+    def __init__(self, faq: FaqIndex, texts: Texts, resume_after: timedelta) -> None:
+        self.texts = texts
+        self.answers = Answers(faq, texts)
+        self.resume_after = resume_after
+
+    def t(self, conv: Conversation, key: str, **values: object) -> str:
+        return self.texts.get(key, conv.language, **values)
+
+    def step(self, conv: Conversation, inbound: Inbound, u: Understanding | None = None) -> Outcome:
+        conv = self._language(conv, inbound, u)
+        stale = (
+            conv.draft is not None and conv.updated_at is not None
+            and inbound.now - conv.updated_at > self.resume_after
+            and conv.state not in (State.OFFERING_RESUME, State.CONFIRMING_CANCEL)
+        )
+        if stale and not (inbound.kind is InboundKind.COMMAND and inbound.text == "cancel"):
+            out = self._offer_resume(conv)
+        elif inbound.kind is InboundKind.COMMAND:
+            out = self._command(conv, inbound.text)
+        elif inbound.kind is InboundKind.FILE:
+            out = self._file(conv, inbound)
+        elif inbound.kind is InboundKind.BUTTON:
+            out = press(self, conv, inbound.text)
+        else:
+            out = self._text(conv, Said(inbound.text, u))
+        return replace(out, conversation=replace(out.conversation, updated_at=inbound.now))
+
+    def _language(self, conv: Conversation, inbound: Inbound, u: Understanding | None) -> Conversation:
+        """Chosen by each message outside a form; inside one, only a clearly English message switches."""
+        if inbound.kind is not InboundKind.TEXT or u is None:
+            return conv
+        if conv.draft is None:
+            return replace(conv, language=u.entities.language)
+        if u.entities.language == "en" and len(_LATIN_WORDS.findall(inbound.text)) >= 3:
+            return replace(conv, language="en")
+        return conv
+
+    # ---- commands, files, text -------------------------------------------------------------
+
+    def _command(self, conv: Conversation, name: str) -> Outcome:
+        if name == "start":
+            return self._offer_resume(conv) if conv.draft else self.welcome(conv)
+        if name == "help":
+            return Outcome(conv, (self.menu(conv, "help"),))
+        if name == "cancel":
+            return self.confirm_cancel(conv) if conv.draft else Outcome(
+                replace(conv, state=State.IDLE), (Reply(self.t(conv, "cancel.nothing")),))
+        if name == "status":
+            return Outcome(conv, self.prompt(conv), (ShowStatus(conv.language),))
+        if name in ("english", "en", "chinese", "zh", "中文"):
+            conv = replace(conv, language="en" if name in ("english", "en") else "zh")
+            return Outcome(conv, (Reply(self.t(conv, "language.set")), *self.prompt(conv)))
+        if name in ("human", "agent", "rengong"):
+            return Outcome(conv, (Reply(self.t(conv, "human")), *self.prompt(conv)))
+        if name in ("report", "complain", "new", "menu"):
+            return Outcome(conv, (self.menu(conv, "menu.pick"),)) if conv.draft is None else \
+                Outcome(conv, (Reply(self.t(conv, "form.already_open")), *self.prompt(conv)))
+        return Outcome(conv, (self.menu(conv, "command.unknown"),))
+
+    def _file(self, conv: Conversation, inbound: Inbound) -> Outcome:
+        draft, ev = conv.draft, inbound.evidence
+        if draft is None or ev is None or conv.state is not State.FILLING:
+            return Outcome(conv, (Reply(self.t(conv, "file.no_form")), *self.prompt(conv)))
+        files = [*draft.fields.get("evidence", []), ev.to_dict()]
+        draft = draft.with_field("evidence", files)
+        conv = replace(conv, draft=draft)
+        received = Reply(self.t(conv, "file.received", count=len(files)))
+        if draft.pending == "evidence":
+            return Outcome(conv, (received,))
+        return Outcome(conv, (received, *self.prompt(conv)))
+
+    def _text(self, conv: Conversation, said: Said) -> Outcome:
+        u = said.understanding
+        if conv.state is State.FILLING and conv.draft is not None:
+            return fill(self, conv, said)
+        typed = self._typed_button(conv, said.text)
+        if typed:
+            return press(self, conv, typed)
+        if conv.state is State.IDLE or u is None:
+            return self._idle(conv, said)
+        if conv.state is State.CHOOSING_FLOW and (u.intent in FLOW_OF_INTENT or not self.answers.aside(
+                u, said.text, answering_patents=False)):
+            return self._idle(replace(conv, state=State.IDLE, candidates=(), offered=()), said)
+        if u.intent is Intent.CANCEL and not u.weak and conv.draft is not None:
+            return self.confirm_cancel(conv)
+        answer = self.answers.for_intent(u, conv.language) if looks_asked(u) else None
+        if answer is not None:
+            return Outcome(conv, (*answer.replies, *self.prompt(conv)), answer.effects)
+        return Outcome(conv, (Reply(self.t(conv, "buttons.please")), *self.prompt(conv)))
+
+    def _typed_button(self, conv: Conversation, text: str) -> str | None:
+        """A button's label typed instead of pressed (提交, 修改, 继续, yes …)."""
+        typed = text.strip().strip("。.!！").lower()
+        for reply in self.prompt(conv):
+            for row in reply.buttons:
+                for button in row:
+                    if typed and typed == button.label.lower():
+                        return button.data
+        return None
+
+    def _idle(self, conv: Conversation, said: Said) -> Outcome:
+        u = said.understanding
+        assert u is not None
+        flows = [FLOW_OF_INTENT[i] for i in (u.intent, u.runner_up) if i in FLOW_OF_INTENT]
+        if flows and (u.weak or u.ambiguous or u.intent not in FLOW_OF_INTENT):
+            if u.intent in FLOW_OF_INTENT or u.ambiguous:
+                return self.choose_flow(conv, said, flows)
+        if u.intent in FLOW_OF_INTENT:
+            return self.start(conv, FLOW_OF_INTENT[u.intent], said)
+        if u.intent is Intent.CANCEL:
+            return Outcome(conv, (Reply(self.t(conv, "cancel.nothing")),))
+        answer = self.answers.for_intent(u, conv.language)
+        if answer is not None:
+            return Outcome(conv, answer.replies, answer.effects)
+        if u.intent is Intent.GREETING:
+            return self.welcome(conv)
+        return Outcome(conv, (self.menu(conv, "out_of_scope"),))
+
+    # ---- building blocks used by the button and form modules -------------------------------
+
+    def welcome(self, conv: Conversation) -> Outcome:
+        return Outcome(replace(conv, state=State.IDLE), (self.menu(conv, "welcome"),))
+
+    def menu(self, conv: Conversation, key: str) -> Reply:
+        buttons = [Button(self.t(conv, f"flow.{k.value}"), f"flow:{k.value}") for k in FlowKind]
+        buttons.append(Button(self.t(conv, "button.status"), "status"))
+        return Reply(self.t(conv, key), form._rows(buttons))
+
+    def choose_flow(self, conv: Conversation, said: Said, likely: list[FlowKind]) -> Outcome:
+        order = [*dict.fromkeys([*likely, *FlowKind])]
+        drafts = tuple(form.absorb(Draft(k), replace(said, first=True)) for k in order)
+        buttons = [Button(self.t(conv, f"flow.{k.value}"), f"flow:{k.value}") for k in order]
+        conv = replace(conv, state=State.CHOOSING_FLOW, offered=tuple(d.flow.value for d in drafts),
+                       candidates=drafts)
+        return Outcome(conv, (Reply(self.t(conv, "flow.choose"), form._rows(buttons)),))
+
+    def start(self, conv: Conversation, flow: FlowKind, said: Said | None, draft: Draft | None = None) -> Outcome:
+        draft = draft or Draft(flow)
+        if said is not None:
+            draft = form.absorb(draft, replace(said, first=True))
+        intro: tuple[Reply, ...] = (Reply(self.t(conv, f"flow.{flow.value}.intro")),)
+        referral = self.answers.faq.get("other_ip.referral") if flow is FlowKind.OTHER_IP else None
+        if referral is not None:
+            intro = (*intro, self.answers.entry(referral, conv.language))
+        out = self.advance(replace(conv, candidates=(), offered=()), draft)
+        return replace(out, replies=(*intro, *out.replies))
+
+    def advance(self, conv: Conversation, draft: Draft) -> Outcome:
+        fd = form.next_field(draft)
+        if fd is not None:
+            draft = replace(draft, pending=fd.name)
+            conv = replace(conv, state=State.FILLING, draft=draft)
+            return Outcome(conv, (form.question(self.texts, draft, fd, conv.language),))
+        draft = replace(draft, pending=None, editing=False)
+        conv = replace(conv, state=State.CONFIRMING, draft=draft)
+        return Outcome(conv, (form.summary(self.texts, draft, conv.language),))
+
+    def prompt(self, conv: Conversation) -> tuple[Reply, ...]:
+        """What the user is being asked now, to repeat after an aside or a stray message."""
+        draft, lang = conv.draft, conv.language
+        if conv.state is State.CHOOSING_FLOW:
+            buttons = [Button(self.t(conv, f"flow.{k}"), f"flow:{k}") for k in conv.offered]
+            return (Reply(self.t(conv, "flow.choose"), form._rows(buttons)),)
+        if conv.state is State.FILLING and draft is not None and draft.pending:
+            fd = field_of(draft.flow, draft.pending)
+            return (form.question(self.texts, draft, fd, lang),) if fd else ()
+        if conv.state is State.CONFIRMING and draft is not None:
+            return (form.summary(self.texts, draft, lang),)
+        if conv.state is State.CHOOSING_EDIT and draft is not None:
+            return (form.edit_menu(self.texts, draft, lang),)
+        if conv.state is State.CONFIRMING_CANCEL:
+            return (self._cancel_question(conv),)
+        if conv.state is State.OFFERING_RESUME and draft is not None:
+            return (self._resume_question(conv, draft),)
+        return ()
+
+    def confirm_cancel(self, conv: Conversation) -> Outcome:
+        conv = replace(conv, state=State.CONFIRMING_CANCEL)
+        return Outcome(conv, (self._cancel_question(conv),))
+
+    def _cancel_question(self, conv: Conversation) -> Reply:
+        return Reply(self.t(conv, "cancel.confirm"), ((
+            Button(self.t(conv, "button.cancel_yes"), "cancel:yes"),
+            Button(self.t(conv, "button.cancel_no"), "cancel:no"),
+        ),))
+
+    def _offer_resume(self, conv: Conversation) -> Outcome:
+        assert conv.draft is not None
+        conv = replace(conv, state=State.OFFERING_RESUME)
+        return Outcome(conv, (self._resume_question(conv, conv.draft),))
+
+    def _resume_question(self, conv: Conversation, draft: Draft) -> Reply:
+        flow = self.t(conv, f"flow.{draft.flow.value}")
+        return Reply(self.t(conv, "resume.offer", flow=flow), ((
+            Button(self.t(conv, "button.resume"), "resume"),
+            Button(self.t(conv, "button.restart"), "restart"),
+        ),))
+
+    def resume(self, conv: Conversation) -> Outcome:
+        assert conv.draft is not None
+        state = State.FILLING if conv.draft.pending else State.CONFIRMING
+        conv = replace(conv, state=state)
+        return Outcome(conv, self.prompt(conv))
+
+    def submit(self, conv: Conversation, draft: Draft) -> Outcome:
+        effect = SubmitLead(draft.flow, dict(draft.fields), draft.sectors, draft.channels, conv.language)
+        return Outcome(replace(conv, state=State.IDLE, draft=None), (), (effect,))
+
+    def fields_of(self, draft: Draft) -> list[str]:
+        return [fd.name for fd in applicable(draft.flow, draft.fields, draft.channels)]
+
+
+def looks_asked(u: Understanding) -> bool:
+    return not u.weak
+
+
+__all__ = ["Answer", "Dialogue"]

@@ -1,0 +1,165 @@
+"""What goes into a step and what comes out of it; the conversation as stored (JSON)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from bot.dialogue.states import FlowKind, State
+
+DRAFT_VERSION = 1
+
+
+class InboundKind(StrEnum):
+    TEXT = "text"
+    BUTTON = "button"
+    COMMAND = "command"
+    FILE = "file"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A photo or document the user sent; the platform's file id, never the bytes."""
+
+    file_id: str
+    kind: str
+    name: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {"file_id": self.file_id, "kind": self.kind, "name": self.name}
+
+
+@dataclass(frozen=True)
+class Inbound:
+    kind: InboundKind
+    now: datetime
+    text: str = ""
+    """The message text, the command's name (without "/"), or the button's data."""
+    evidence: Evidence | None = None
+
+    @classmethod
+    def say(cls, text: str, now: datetime) -> Inbound:
+        return cls(InboundKind.TEXT, now, text)
+
+    @classmethod
+    def press(cls, data: str, now: datetime) -> Inbound:
+        return cls(InboundKind.BUTTON, now, data)
+
+    @classmethod
+    def command(cls, name: str, now: datetime) -> Inbound:
+        return cls(InboundKind.COMMAND, now, name.lower())
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    html: bool = False
+    """True when `text` is already HTML (escaped where it holds user text)."""
+
+
+@dataclass(frozen=True)
+class SubmitLead:
+    flow: FlowKind
+    fields: dict[str, Any]
+    sectors: tuple[str, ...]
+    channels: tuple[str, ...]
+    language: str
+
+
+@dataclass(frozen=True)
+class LookupPatents:
+    numbers: tuple[str, ...]
+    """Normalised numbers, to be parsed again and looked up in the register."""
+    language: str
+
+
+@dataclass(frozen=True)
+class ShowStatus:
+    language: str
+    tracking_number: str | None = None
+
+
+Effect = SubmitLead | LookupPatents | ShowStatus
+
+
+@dataclass(frozen=True)
+class Draft:
+    flow: FlowKind
+    fields: dict[str, Any] = field(default_factory=dict)
+    pending: str | None = None
+    skipped: tuple[str, ...] = ()
+    editing: bool = False
+    """After the pending field is answered, go back to the summary."""
+    sectors: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+
+    def with_field(self, name: str, value: Any) -> Draft:
+        return replace(self, fields={**self.fields, name: value})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "flow": self.flow.value, "fields": self.fields, "pending": self.pending,
+            "skipped": list(self.skipped), "editing": self.editing,
+            "sectors": list(self.sectors), "channels": list(self.channels),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Draft:
+        return cls(
+            FlowKind(data["flow"]), dict(data["fields"]), data.get("pending"),
+            tuple(data.get("skipped", ())), bool(data.get("editing")),
+            tuple(data.get("sectors", ())), tuple(data.get("channels", ())),
+        )
+
+
+@dataclass(frozen=True)
+class Conversation:
+    state: State = State.IDLE
+    language: str = "zh"
+    draft: Draft | None = None
+    offered: tuple[str, ...] = ()
+    """Button data offered by the last reply that expects a choice (flows, FAQ ids)."""
+    candidates: tuple[Draft, ...] = ()
+    """While choosing a flow: for each flow offered, the draft the opening message already fills."""
+    updated_at: datetime | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "v": DRAFT_VERSION, "state": self.state.value, "language": self.language,
+            "draft": self.draft.to_dict() if self.draft else None, "offered": list(self.offered),
+            "candidates": [d.to_dict() for d in self.candidates],
+            "updated_at": self.updated_at.isoformat() if self.updated_at else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Conversation:
+        """A stored conversation; an unreadable one starts afresh rather than failing the user."""
+        if not data or data.get("v") != DRAFT_VERSION:
+            return cls()
+        try:
+            return cls(
+                State(data["state"]), data.get("language", "zh"),
+                Draft.from_dict(data["draft"]) if data.get("draft") else None,
+                tuple(data.get("offered", ())),
+                tuple(Draft.from_dict(d) for d in data.get("candidates", ())),
+                datetime.fromisoformat(data["updated_at"]) if data.get("updated_at") else None,
+            )
+        except (KeyError, ValueError, TypeError):
+            return cls()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    conversation: Conversation
+    replies: tuple[Reply, ...] = ()
+    effects: tuple[Effect, ...] = ()
+    """Carried out by the service before the replies are sent; their own replies come first."""

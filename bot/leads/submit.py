@@ -1,0 +1,64 @@
+"""A submitted form becomes a lead: routed, prioritised, given deadlines, announced to staff."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Config
+from bot.dialogue.model import SubmitLead
+from bot.dialogue.texts import Texts
+from bot.leads import rules, store
+from bot.leads.models import LeadRow
+from bot.notify import outbox
+from bot.notify.staff import notification
+from bot.privacy import mask_name, mask_phone
+from knowledge.patent_numbers import find_patent_numbers
+
+log = logging.getLogger(__name__)
+
+
+def _patents(effect: SubmitLead) -> list[str]:
+    numbers = [p["normalized"] for p in effect.fields.get("patents") or []]
+    numbers += [p.normalized for p in find_patent_numbers(str(effect.fields.get("claim") or ""))]
+    return list(dict.fromkeys(numbers))
+
+
+async def create_lead(
+    session: AsyncSession, config: Config, texts: Texts, effect: SubmitLead, chat_id: int, now: datetime
+) -> LeadRow:
+    fields = dict(effect.fields)
+    name, phone = fields.pop("name", None), fields.pop("phone", None)
+    anonymous = fields.get("contact") == "anonymous"
+    if anonymous:
+        name = phone = None
+    kind = effect.flow.value
+    route = rules.route(kind, fields, (q.code for q in config.counties), config.city.code)
+    patents = _patents(effect)
+    key = rules.respondent_key(fields.get("respondent"))
+    reasons = rules.priority_reasons(
+        effect.sectors, effect.channels, fields.get("fair"), rules.fairs_on(config, now.date()),
+        await store.seen_respondent(session, key), await store.seen_patents(session, patents),
+    )
+    accept_due, close_due = rules.deadlines(getattr(config.deadlines, kind), now.date())
+    lead = LeadRow(
+        tracking_number=await store.unused_tracking_number(session), kind=kind, status="new",
+        queue_code=route.queue_code, route_reason=route.reason, priority="high" if reasons else "normal",
+        priority_reasons=reasons, sectors=list(effect.sectors), channels=list(effect.channels), fields=fields,
+        respondent_key=key, contact_name=name, contact_phone=phone, anonymous=anonymous, chat_id=chat_id,
+        language=effect.language, evidence_count=len(fields.get("evidence") or []),
+        accept_due=accept_due, close_due=close_due,
+    )
+    await store.add_lead(session, lead, patents, actor="citizen")
+    text, buttons = notification(config, texts, lead)
+    targets = dict.fromkeys(c for c in (config.queues[lead.queue_code].chat_id, config.city.chat_id) if c)
+    for target in targets:
+        outbox.enqueue(session, target, "staff_new_lead", text, html=True, buttons=buttons, lead_id=lead.id)
+    if not targets:
+        log.warning("lead %s: no staff chat configured for queue %s or the city", lead.tracking_number,
+                    lead.queue_code)
+    log.info("lead %s created: kind=%s queue=%s (%s) priority=%s contact=%s %s", lead.tracking_number, kind,
+             lead.queue_code, lead.route_reason, lead.priority, mask_name(name), mask_phone(phone))
+    return lead
