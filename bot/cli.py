@@ -42,9 +42,7 @@ def _emit(out: TextIO, obj: dict[str, Any]) -> None:
     out.flush()
 
 
-def _stream(
-    handle: Callable[[str], dict[str, Any]], stream: BinaryIO, out: TextIO
-) -> None:
+def _stream(handle: Callable[[str], dict[str, Any]], stream: BinaryIO, out: TextIO) -> None:
     for line in _lines(stream):
         try:
             _emit(out, handle(line))
@@ -89,9 +87,7 @@ def cmd_ask(args: argparse.Namespace, config: Config) -> int:
     def analyse(text: str) -> tuple[FaqResult, str]:
         return core.faq.search(text), core.understander.understand(text).entities.language
 
-    return _serve(
-        args, analyse, lambda r: render.ask_json(*r), lambda r: render.ask_text(*r)
-    )
+    return _serve(args, analyse, lambda r: render.ask_json(*r), lambda r: render.ask_text(*r))
 
 
 def cmd_patent(args: argparse.Namespace, config: Config) -> int:
@@ -147,8 +143,10 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
 
     token = config.bot_token()
     if token is None:
-        print(f"hotline run: set the bot token in ${config.telegram.token_env}, or try `hotline chat`",
-              file=sys.stderr)
+        print(
+            f"hotline run: set the bot token in ${config.telegram.token_env}, or try `hotline chat`",
+            file=sys.stderr,
+        )
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "apscheduler"):

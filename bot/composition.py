@@ -53,8 +53,12 @@ class Hotline:
     clock: Callable[[], datetime]
 
 
-def build_hotline(config: Config, core: Core | None = None, db: Database | None = None,
-                  clock: Callable[[], datetime] | None = None) -> Hotline:
+def build_hotline(
+    config: Config,
+    core: Core | None = None,
+    db: Database | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> Hotline:
     from bot.dialogue.machine import Dialogue
     from bot.dialogue.texts import load_texts
     from bot.intake import Intake
@@ -69,7 +73,7 @@ def build_hotline(config: Config, core: Core | None = None, db: Database | None 
     return Hotline(config, core, texts, db, intake, clock or utcnow)
 
 
-def build_application(config: Config, token: str, hotline: Hotline | None = None) -> Application:  # type: ignore[type-arg]
+def build_application(config: Config, token: str, hotline: Hotline | None = None) -> Application:
     """The Telegram application (long polling or webhook), wired to the hotline."""
     from bot.channels.telegram_app import build_telegram_application
 

@@ -41,8 +41,15 @@ class Incoming:
 
 
 class Intake:
-    def __init__(self, config: Config, core: Core, dialogue: Dialogue, texts: Texts, db: Database,
-                 wake_outbox: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        core: Core,
+        dialogue: Dialogue,
+        texts: Texts,
+        db: Database,
+        wake_outbox: Callable[[], None] = lambda: None,
+    ) -> None:
         self.config = config
         self.core = core
         self.dialogue = dialogue
@@ -53,8 +60,9 @@ class Intake:
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         inbound = incoming.inbound
-        understanding = (self.core.understander.understand(inbound.text)
-                         if inbound.kind is InboundKind.TEXT else None)
+        understanding = (
+            self.core.understander.understand(inbound.text) if inbound.kind is InboundKind.TEXT else None
+        )
         try:
             async with self.db.transaction() as session:
                 if incoming.update_id is not None and not await store.first_time(session, incoming.update_id):
@@ -84,7 +92,9 @@ class Intake:
         queue = self.config.queues[lead.queue_code].name
         t = self.texts.get
         deadline = t("lead.deadline", effect.language, date=lead.accept_due.isoformat())
-        text = t("lead.submitted", effect.language, tracking=lead.tracking_number, queue=queue, deadline=deadline)
+        text = t(
+            "lead.submitted", effect.language, tracking=lead.tracking_number, queue=queue, deadline=deadline
+        )
         if lead.anonymous:
             text += "\n" + t("lead.anonymous", effect.language)
         return [Reply(text)]
@@ -99,8 +109,16 @@ class Intake:
         lines = [t("status.title", lang)]
         for lead in leads:
             when = self.local(lead.last_change).strftime("%Y-%m-%d %H:%M")
-            lines.append(t("status.line", lang, tracking=lead.tracking_number, kind=t(f"flow.{lead.kind}", lang),
-                           status=t(f"status.{lead.status}", lang), when=when))
+            lines.append(
+                t(
+                    "status.line",
+                    lang,
+                    tracking=lead.tracking_number,
+                    kind=t(f"flow.{lead.kind}", lang),
+                    status=t(f"status.{lead.status}", lang),
+                    when=when,
+                )
+            )
         return Reply("\n".join(lines))
 
     async def accept(self, update_id: int | None, tracking: str, user_id: int, user_name: str) -> str:
@@ -114,8 +132,12 @@ class Intake:
                 return t("staff.unknown_lead")
             allowed = self.config.queues[lead.queue_code].staff_ids + self.config.city.staff_ids
             if user_id not in allowed:
-                log.warning("lead %s: accept refused for user %s (not staff of %s)", tracking, user_id,
-                            lead.queue_code)
+                log.warning(
+                    "lead %s: accept refused for user %s (not staff of %s)",
+                    tracking,
+                    user_id,
+                    lead.queue_code,
+                )
                 return t("staff.refused")
             if lead.status != "new":
                 return t("staff.already")
@@ -124,12 +146,23 @@ class Intake:
             await store.add_event(session, lead, f"staff:{user_id}", "accepted", {"name": user_name})
             line = accepted_line(self.texts, user_name, now, self.config.service.timezone)
             for sent in await outbox.notifications_of(session, lead.id, "staff_new_lead"):
-                outbox.enqueue(session, sent.chat_id, "staff_edit", sent.text + line, html=True,
-                               lead_id=lead.id, edit_of=sent.id)
+                outbox.enqueue(
+                    session,
+                    sent.chat_id,
+                    "staff_edit",
+                    sent.text + line,
+                    html=True,
+                    lead_id=lead.id,
+                    edit_of=sent.id,
+                )
             queue = self.config.queues[lead.queue_code].name
-            outbox.enqueue(session, lead.chat_id, "citizen_update",
-                           t("lead.accepted", lead.language, tracking=lead.tracking_number, queue=queue),
-                           lead_id=lead.id)
+            outbox.enqueue(
+                session,
+                lead.chat_id,
+                "citizen_update",
+                t("lead.accepted", lead.language, tracking=lead.tracking_number, queue=queue),
+                lead_id=lead.id,
+            )
         log.info("lead %s accepted by staff %s", tracking, user_id)
         self.wake_outbox()
         return t("staff.accepted_ok")

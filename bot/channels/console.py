@@ -28,9 +28,12 @@ CONSOLE_STAFF_NAME = "控制台工作人员"
 
 def console_config(config: Config) -> Config:
     """Staff chats the console can show (unconfigured ones get stand-in ids) and its own staff user."""
-    counties = tuple(dataclasses.replace(q, chat_id=q.chat_id or -(1000 + n)) for n, q in enumerate(config.counties))
-    city = dataclasses.replace(config.city, chat_id=config.city.chat_id or -999,
-                               staff_ids=(*config.city.staff_ids, CONSOLE_STAFF_ID))
+    counties = tuple(
+        dataclasses.replace(q, chat_id=q.chat_id or -(1000 + n)) for n, q in enumerate(config.counties)
+    )
+    city = dataclasses.replace(
+        config.city, chat_id=config.city.chat_id or -999, staff_ids=(*config.city.staff_ids, CONSOLE_STAFF_ID)
+    )
     return dataclasses.replace(config, counties=counties, city=city)
 
 
@@ -43,7 +46,9 @@ class ConsoleSender:
         self.buttons: list[str] = []
         self.next_id = 1
 
-    def _print(self, chat_id: int, title: str, text: str, html_text: bool, buttons: list[dict[str, Any]]) -> None:
+    def _print(
+        self, chat_id: int, title: str, text: str, html_text: bool, buttons: list[dict[str, Any]]
+    ) -> None:
         plain = html.unescape(re.sub(r"<[^>]+>", "", text)) if html_text else text
         where = f"{self.names[chat_id]} 工作群" if chat_id in self.names else "给您的通知"
         print(f"\n──── {where} · {title} ────\n{plain}", file=self.out)
@@ -57,7 +62,9 @@ class ConsoleSender:
         self.next_id += 1
         return self.next_id
 
-    async def edit(self, chat_id: int, message_id: int, text: str, html: bool, buttons: list[dict[str, Any]]) -> None:
+    async def edit(
+        self, chat_id: int, message_id: int, text: str, html: bool, buttons: list[dict[str, Any]]
+    ) -> None:
         self._print(chat_id, "消息已更新", text, html, buttons)
 
 
@@ -71,8 +78,10 @@ def show(reply: Reply, out: TextIO, choices: list[str]) -> None:
         print("  " + "   ".join(cells), file=out)
 
 
-HELP = ("控制台模式：您是市民。直接输入文字对话；输入数字按按钮；输入 #数字 以市局工作人员身份按通知上的按钮；"
-        "/file 文件名 模拟发送证据；/quit 退出。")
+HELP = (
+    "控制台模式：您是市民。直接输入文字对话；输入数字按按钮；输入 #数字 以市局工作人员身份按通知上的按钮；"
+    "/file 文件名 模拟发送证据；/quit 退出。"
+)
 
 
 async def chat(config: Config, read: Callable[[], str | None], out: TextIO = sys.stdout) -> None:
@@ -89,8 +98,9 @@ async def chat(config: Config, read: Callable[[], str | None], out: TextIO = sys
                 break
             if line.startswith("#") and line[1:].isdigit() and 0 < int(line[1:]) <= len(sender.buttons):
                 data = sender.buttons[int(line[1:]) - 1]
-                answer = await hotline.intake.accept(None, data.split(":", 1)[-1], CONSOLE_STAFF_ID,
-                                                     CONSOLE_STAFF_NAME)
+                answer = await hotline.intake.accept(
+                    None, data.split(":", 1)[-1], CONSOLE_STAFF_ID, CONSOLE_STAFF_NAME
+                )
                 print(f"（{answer}）", file=out)
             else:
                 inbound = _inbound(line, choices, hotline.clock())

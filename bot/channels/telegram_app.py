@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 RATE_LIMIT_RETRIES = 1
 
 
-def build_telegram_application(hotline: Hotline, token: str) -> Application:  # type: ignore[type-arg]
+def build_telegram_application(hotline: Hotline, token: str) -> Application:
     base_url = hotline.config.telegram.base_url
     app = (
         ApplicationBuilder()
@@ -42,7 +42,7 @@ def build_telegram_application(hotline: Hotline, token: str) -> Application:  # 
     return app
 
 
-async def _start_worker(app: Application) -> None:  # type: ignore[type-arg]
+async def _start_worker(app: Application) -> None:
     hotline: Hotline = app.bot_data["hotline"]
     await hotline.db.upgrade()
     worker = OutboxWorker(hotline.db, TelegramSender(app.bot), hotline.config.outbox)
@@ -52,7 +52,7 @@ async def _start_worker(app: Application) -> None:  # type: ignore[type-arg]
     app.bot_data["outbox_task"] = asyncio.create_task(worker.run(stop), name="outbox")
 
 
-async def _stop_worker(app: Application) -> None:  # type: ignore[type-arg]
+async def _stop_worker(app: Application) -> None:
     stop = app.bot_data.get("outbox_stop")
     task = app.bot_data.get("outbox_task")
     if stop is not None and task is not None:
@@ -68,14 +68,15 @@ async def _on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     if query is not None and query.data and query.data.startswith("accept:"):
         user = query.from_user
-        answer = await hotline.intake.accept(update.update_id, query.data.split(":", 1)[1], user.id,
-                                             user.full_name)
+        answer = await hotline.intake.accept(
+            update.update_id, query.data.split(":", 1)[1], user.id, user.full_name
+        )
         await query.answer(answer or None)
         return
     if chat.type != ChatType.PRIVATE:
         if message is not None and message.text and message.text.split("@")[0].strip() == "/chatid":
-            user = message.from_user.id if message.from_user else 0
-            await message.reply_text(f"chat_id = {chat.id}\nuser_id = {user}")
+            user_id = message.from_user.id if message.from_user else 0
+            await message.reply_text(f"chat_id = {chat.id}\nuser_id = {user_id}")
         return
     now = hotline.clock()
     if query is not None:
@@ -92,7 +93,11 @@ async def _on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("update failed: %r", context.error, exc_info=context.error)
-    if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == ChatType.PRIVATE:
+    if (
+        isinstance(update, Update)
+        and update.effective_chat
+        and update.effective_chat.type == ChatType.PRIVATE
+    ):
         hotline: Hotline = context.bot_data["hotline"]
         try:
             await context.bot.send_message(update.effective_chat.id, hotline.texts.get("error.internal"))

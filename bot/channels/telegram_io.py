@@ -19,12 +19,20 @@ TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH
 def inbound_of(message: Message, now: dtm.datetime) -> Inbound:
     if message.photo:
         largest = message.photo[-1]
-        return Inbound(InboundKind.FILE, now, message.caption or "",
-                       Evidence(largest.file_id, "photo", message.caption or ""))
+        return Inbound(
+            InboundKind.FILE,
+            now,
+            message.caption or "",
+            Evidence(largest.file_id, "photo", message.caption or ""),
+        )
     if message.document:
         doc = message.document
-        return Inbound(InboundKind.FILE, now, message.caption or "",
-                       Evidence(doc.file_id, "document", doc.file_name or ""))
+        return Inbound(
+            InboundKind.FILE,
+            now,
+            message.caption or "",
+            Evidence(doc.file_id, "document", doc.file_name or ""),
+        )
     if message.video:
         return Inbound(InboundKind.FILE, now, "", Evidence(message.video.file_id, "video"))
     text = message.text or message.caption or ""
@@ -37,8 +45,9 @@ def inbound_of(message: Message, now: dtm.datetime) -> Inbound:
 def keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup | None:
     if not rows:
         return None
-    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row]
-                                 for row in rows])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
 
 
 def reply_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -67,8 +76,12 @@ async def send_reply(bot: Bot, chat_id: int, reply: Reply) -> None:
     parts = chunks(reply.text)
     for n, part in enumerate(parts):
         last = n == len(parts) - 1
-        await bot.send_message(chat_id, part, parse_mode=ParseMode.HTML if reply.html else None,
-                               reply_markup=reply_keyboard(reply) if last else None)
+        await bot.send_message(
+            chat_id,
+            part,
+            parse_mode=ParseMode.HTML if reply.html else None,
+            reply_markup=reply_keyboard(reply) if last else None,
+        )
 
 
 def _seconds(value: int | dtm.timedelta) -> float:
@@ -83,21 +96,29 @@ class TelegramSender:
 
     async def send(self, chat_id: int, text: str, html: bool, buttons: list[dict[str, Any]]) -> int:
         try:
-            message = await self.bot.send_message(chat_id, text[:TEXT_LIMIT],
-                                                  parse_mode=ParseMode.HTML if html else None,
-                                                  reply_markup=outbox_keyboard(buttons))
+            message = await self.bot.send_message(
+                chat_id,
+                text[:TEXT_LIMIT],
+                parse_mode=ParseMode.HTML if html else None,
+                reply_markup=outbox_keyboard(buttons),
+            )
         except RetryAfter as exc:
             raise RetryLater(_seconds(exc.retry_after), str(exc)) from exc
         except (Forbidden, BadRequest) as exc:
             raise Undeliverable(str(exc)) from exc
         return message.message_id
 
-    async def edit(self, chat_id: int, message_id: int, text: str, html: bool,
-                   buttons: list[dict[str, Any]]) -> None:
+    async def edit(
+        self, chat_id: int, message_id: int, text: str, html: bool, buttons: list[dict[str, Any]]
+    ) -> None:
         try:
-            await self.bot.edit_message_text(text[:TEXT_LIMIT], chat_id, message_id,
-                                             parse_mode=ParseMode.HTML if html else None,
-                                             reply_markup=outbox_keyboard(buttons))
+            await self.bot.edit_message_text(
+                text[:TEXT_LIMIT],
+                chat_id,
+                message_id,
+                parse_mode=ParseMode.HTML if html else None,
+                reply_markup=outbox_keyboard(buttons),
+            )
         except RetryAfter as exc:
             raise RetryLater(_seconds(exc.retry_after), str(exc)) from exc
         except BadRequest as exc:

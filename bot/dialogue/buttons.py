@@ -103,8 +103,9 @@ def _edit(d: Dialogue, conv: Conversation, arg: str) -> Outcome | None:
     if conv.state not in (State.CHOOSING_EDIT, State.CONFIRMING) or arg not in names:
         return None
     fields = {k: v for k, v in draft.fields.items() if k != arg}
-    draft = replace(draft, fields=fields, skipped=tuple(s for s in draft.skipped if s != arg),
-                    pending=arg, editing=True)
+    draft = replace(
+        draft, fields=fields, skipped=tuple(s for s in draft.skipped if s != arg), pending=arg, editing=True
+    )
     conv = replace(conv, state=State.FILLING, draft=draft)
     return Outcome(conv, d.prompt(conv))
 
@@ -148,7 +149,17 @@ def _language(d: Dialogue, conv: Conversation, arg: str) -> Outcome | None:
 
 
 _HANDLERS: dict[str, Handler] = {
-    "flow": _flow, "status": _status, "faq": _faq, "set": _set, "skip": skip, "done": _done,
-    "submit": _submit, "edit": _edit, "back": _back, "cancel": _cancel, "resume": _resume,
-    "restart": _restart, "lang": _language,
+    "flow": _flow,
+    "status": _status,
+    "faq": _faq,
+    "set": _set,
+    "skip": skip,
+    "done": _done,
+    "submit": _submit,
+    "edit": _edit,
+    "back": _back,
+    "cancel": _cancel,
+    "resume": _resume,
+    "restart": _restart,
+    "lang": _language,
 }

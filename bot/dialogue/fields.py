@@ -78,7 +78,9 @@ _ORG_NOISE = re.compile(
 )
 ORG_MIN_CHARS = 4
 """Shorter is a kind of business (机械厂, 五金店), not a name the staff could find."""
-_ORG_EN = re.compile(r"\b([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*\s+(?:Co\.?,?\s*Ltd\.?|Company|Inc\.?|Factory|Ltd\.?))")
+_ORG_EN = re.compile(
+    r"\b([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*\s+(?:Co\.?,?\s*Ltd\.?|Company|Inc\.?|Factory|Ltd\.?))"
+)
 
 
 _SELF = ("我", "本", "咱", "贵", "你", "您")
@@ -89,8 +91,8 @@ def extract_organisation(said: Said) -> str | None:
         name = _ORG_NOISE.sub("", m.group(1))
         if len(name) >= ORG_MIN_CHARS and not name.startswith(_SELF):
             return name
-    m = _ORG_EN.search(said.text)
-    return m.group(1) if m else None
+    english = _ORG_EN.search(said.text)
+    return english.group(1) if english else None
 
 
 _PRODUCT = re.compile(
@@ -100,7 +102,8 @@ _PRODUCT = re.compile(
 )
 _PRODUCT_EN = re.compile(
     r"\b(?:copy|copies|copying|copied|selling|sells|sold|making|makes|made|manufactur\w*|imitat\w*)\s+"
-    r"(?:of\s+)?(?:our|my)?\s*(?:patented\s+)?([a-z][a-z\- ]{2,40}?)(?=\s+(?:at|in|on|with|without|from|which)\b|[,.;!?]|$)",
+    r"(?:of\s+)?(?:our|my)?\s*(?:patented\s+)?([a-z][a-z\- ]{2,40}?)"
+    r"(?=\s+(?:at|in|on|with|without|from|which)\b|[,.;!?]|$)",
     re.IGNORECASE,
 )
 _NOT_PRODUCTS = {"专利", "产品", "东西", "我们", "我的", "侵权", "假冒", "专利产品", "专利号"}
@@ -110,8 +113,12 @@ def extract_product(said: Said) -> str | None:
     for pattern in (_PRODUCT, _PRODUCT_EN):
         for m in pattern.finditer(said.text):
             product = re.sub(r"^(?:专利产品|专利|产品)", "", m.group(1).strip().split("的")[-1])
-            if product and product not in _NOT_PRODUCTS and "专利" not in product \
-                    and not product.endswith(("县", "区", "市")):
+            if (
+                product
+                and product not in _NOT_PRODUCTS
+                and "专利" not in product
+                and not product.endswith(("县", "区", "市"))
+            ):
                 return product
     return None
 
@@ -155,8 +162,14 @@ def validate_patents(value: Any) -> str | None:
 
 _STANDING = (
     ("licensee", re.compile(r"被许可|许可使用|独占许可|授权使用|licensee|licen[cs]ed", re.IGNORECASE)),
-    ("patentee", re.compile(r"专利权人|我的专利|我们的专利|我公司的专利|我司的?专利|本公司的?专利|我们公司的专利|"
-                            r"我家的专利|my patent|our patent|patentee|patent owner|we own", re.IGNORECASE)),
+    (
+        "patentee",
+        re.compile(
+            r"专利权人|我的专利|我们的专利|我公司的专利|我司的?专利|本公司的?专利|我们公司的专利|"
+            r"我家的专利|my patent|our patent|patentee|patent owner|we own",
+            re.IGNORECASE,
+        ),
+    ),
     ("interested", re.compile(r"利害关系人|继承人|interested party", re.IGNORECASE)),
 )
 
@@ -214,8 +227,12 @@ def extract_when(said: Said) -> str | None:
     return m.group(1) if m else None
 
 
-_FAIR = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{2,20}?(?:博览会|交易会|展销会|展览会|展会|会展|大展|摄影展|年会))")
-_FAIR_EN = re.compile(r"\b(?:at|during)\s+the\s+([A-Za-z0-9 ]{2,40}?(?:Fair|Expo|Exhibition|Show))", re.IGNORECASE)
+_FAIR = re.compile(
+    r"([\u4e00-\u9fffA-Za-z0-9]{2,20}?(?:博览会|交易会|展销会|展览会|展会|会展|大展|摄影展|年会))"
+)
+_FAIR_EN = re.compile(
+    r"\b(?:at|during)\s+the\s+([A-Za-z0-9 ]{2,40}?(?:Fair|Expo|Exhibition|Show))", re.IGNORECASE
+)
 
 
 def extract_fair(said: Said) -> str | None:

@@ -11,18 +11,35 @@ from bot.dialogue.states import FlowKind
 from intents.labels import Intent
 
 COUNTY_CHOICES = (
-    "140702", "140703", "140721", "140722", "140723", "140724",
-    "140725", "140727", "140728", "140729", "140781", "outside", "unknown",
+    "140702",
+    "140703",
+    "140721",
+    "140722",
+    "140723",
+    "140724",
+    "140725",
+    "140727",
+    "140728",
+    "140729",
+    "140781",
+    "outside",
+    "unknown",
 )
 
 _contact = Field(
-    "contact", choices=("anonymous", "confidential"), free_text=False,
-    extract=f.keyword_choice((
-        ("anonymous", r"匿名|不留名|不愿透露|anonymous"),
-        ("confidential", r"\d{7,}|保密|联系我|contact me"),
-    )),
+    "contact",
+    choices=("anonymous", "confidential"),
+    free_text=False,
+    extract=f.keyword_choice(
+        (
+            ("anonymous", r"匿名|不留名|不愿透露|anonymous"),
+            ("confidential", r"\d{7,}|保密|联系我|contact me"),
+        )
+    ),
 )
-_name = Field("name", extract=f.extract_name, reply=f.answer_name, validate=f.validate_name, applies=f.confidential)
+_name = Field(
+    "name", extract=f.extract_name, reply=f.answer_name, validate=f.validate_name, applies=f.confidential
+)
 _phone = Field("phone", extract=f.extract_phone, validate=f.validate_phone, applies=f.confidential)
 _evidence = Field("evidence", required=False, free_text=False, files=True, skip_value=[])
 _description = Field("description", required=False, ask=False, extract=f.first_message)
@@ -31,11 +48,19 @@ FLOWS: dict[FlowKind, tuple[Field, ...]] = {
     FlowKind.INFRINGEMENT: (
         _description,
         Field("respondent", extract=f.extract_organisation),
-        Field("county", choices=COUNTY_CHOICES, free_text=False, extract=f.extract_county, reply=f.answer_county),
+        Field(
+            "county", choices=COUNTY_CHOICES, free_text=False, extract=f.extract_county, reply=f.answer_county
+        ),
         Field("product", extract=f.extract_product),
-        Field("patents", extract=f.extract_patents, validate=f.validate_patents, free_text=False, skip_value=[]),
-        Field("standing", choices=("patentee", "licensee", "interested"), free_text=False,
-              extract=f.extract_standing),
+        Field(
+            "patents", extract=f.extract_patents, validate=f.validate_patents, free_text=False, skip_value=[]
+        ),
+        Field(
+            "standing",
+            choices=("patentee", "licensee", "interested"),
+            free_text=False,
+            extract=f.extract_standing,
+        ),
         Field("name", extract=f.extract_name, reply=f.answer_name, validate=f.validate_name),
         Field("phone", extract=f.extract_phone, validate=f.validate_phone),
         Field("found_at", required=False, extract=f.extract_when),
@@ -46,33 +71,58 @@ FLOWS: dict[FlowKind, tuple[Field, ...]] = {
     FlowKind.COUNTERFEIT: (
         _description,
         Field("product", extract=f.extract_product),
-        Field("county", choices=COUNTY_CHOICES, free_text=False, extract=f.extract_county, reply=f.answer_county),
+        Field(
+            "county", choices=COUNTY_CHOICES, free_text=False, extract=f.extract_county, reply=f.answer_county
+        ),
         Field("claim", extract=f.extract_claim),
         Field("shop", required=False, extract=f.extract_shop, applies=f.has_channel("ecommerce")),
         _evidence,
-        _contact, _name, _phone,
+        _contact,
+        _name,
+        _phone,
     ),
     FlowKind.OTHER_IP: (
-        Field("ip_kind", choices=("trademark", "copyright", "fake_goods", "trade_secret", "other"),
-              free_text=False, extract=f.keyword_choice((
-                  ("trademark", r"商标|牌子|品牌|logo|trademark|brand"),
-                  ("copyright", r"版权|著作权|盗版|抄袭|copyright|pirat"),
-                  ("trade_secret", r"商业秘密|技术秘密|trade secret"),
-                  ("fake_goods", r"假冒伪劣|假货|伪劣|山寨|以次充好|fake|counterfeit goods"),
-              ))),
+        Field(
+            "ip_kind",
+            choices=("trademark", "copyright", "fake_goods", "trade_secret", "other"),
+            free_text=False,
+            extract=f.keyword_choice(
+                (
+                    ("trademark", r"商标|牌子|品牌|logo|trademark|brand"),
+                    ("copyright", r"版权|著作权|盗版|抄袭|copyright|pirat"),
+                    ("trade_secret", r"商业秘密|技术秘密|trade secret"),
+                    ("fake_goods", r"假冒伪劣|假货|伪劣|山寨|以次充好|fake|counterfeit goods"),
+                )
+            ),
+        ),
         Field("description", extract=f.first_message),
-        Field("county", required=False, choices=COUNTY_CHOICES, free_text=False, extract=f.extract_county, reply=f.answer_county),
-        _contact, _name, _phone,
+        Field(
+            "county",
+            required=False,
+            choices=COUNTY_CHOICES,
+            free_text=False,
+            extract=f.extract_county,
+            reply=f.answer_county,
+        ),
+        _contact,
+        _name,
+        _phone,
     ),
     FlowKind.ASSISTANCE: (
-        Field("need", choices=("aid", "expert", "mediation", "training", "overseas", "other"),
-              free_text=False, extract=f.keyword_choice((
-                  ("overseas", r"海外|国外|境外|涉外|abroad|overseas"),
-                  ("expert", r"专家|鉴定|咨询意见|expert"),
-                  ("mediation", r"调解|和解|mediat"),
-                  ("training", r"培训|讲座|training"),
-                  ("aid", r"援助|维权|帮助|帮忙|assist|help"),
-              ))),
+        Field(
+            "need",
+            choices=("aid", "expert", "mediation", "training", "overseas", "other"),
+            free_text=False,
+            extract=f.keyword_choice(
+                (
+                    ("overseas", r"海外|国外|境外|涉外|abroad|overseas"),
+                    ("expert", r"专家|鉴定|咨询意见|expert"),
+                    ("mediation", r"调解|和解|mediat"),
+                    ("training", r"培训|讲座|training"),
+                    ("aid", r"援助|维权|帮助|帮忙|assist|help"),
+                )
+            ),
+        ),
         _description,
         Field("organisation", extract=f.extract_organisation),
         Field("name", extract=f.extract_name, reply=f.answer_name, validate=f.validate_name),

@@ -59,8 +59,14 @@ def question(texts: Texts, draft: Draft, fd: Field, language: str) -> Reply:
     if fd.files:
         buttons.append(Button(texts.get("button.done", language), "done:evidence"))
     if skippable(fd):
-        buttons.append(Button(texts.get(f"skip.{fd.name}", language) if texts.has(f"skip.{fd.name}")
-                              else texts.get("button.skip", language), f"skip:{fd.name}"))
+        buttons.append(
+            Button(
+                texts.get(f"skip.{fd.name}", language)
+                if texts.has(f"skip.{fd.name}")
+                else texts.get("button.skip", language),
+                f"skip:{fd.name}",
+            )
+        )
     key = f"ask.{draft.flow.value}.{fd.name}"
     text = texts.get(key if texts.has(key) else f"ask.{fd.name}", language)
     return Reply(text, _rows(buttons))
@@ -68,7 +74,7 @@ def question(texts: Texts, draft: Draft, fd: Field, language: str) -> Reply:
 
 def _rows(buttons: list[Button]) -> tuple[tuple[Button, ...], ...]:
     per_row = BUTTONS_PER_ROW if len(buttons) > 4 else 2
-    return tuple(tuple(buttons[n:n + per_row]) for n in range(0, len(buttons), per_row))
+    return tuple(tuple(buttons[n : n + per_row]) for n in range(0, len(buttons), per_row))
 
 
 def show_value(texts: Texts, flow: FlowKind, name: str, value: Any, language: str) -> str:
@@ -94,9 +100,11 @@ def summary(texts: Texts, draft: Draft, language: str) -> Reply:
     lines.append("")
     lines.append(texts.get("summary.check", language))
     buttons = (
-        (Button(texts.get("button.submit", language), "submit"),
-         Button(texts.get("button.edit", language), "edit"),
-         Button(texts.get("button.cancel", language), "cancel")),
+        (
+            Button(texts.get("button.submit", language), "submit"),
+            Button(texts.get("button.edit", language), "edit"),
+            Button(texts.get("button.cancel", language), "cancel"),
+        ),
     )
     return Reply("\n".join(lines), buttons)
 
@@ -104,7 +112,8 @@ def summary(texts: Texts, draft: Draft, language: str) -> Reply:
 def edit_menu(texts: Texts, draft: Draft, language: str) -> Reply:
     buttons = [
         Button(texts.get(f"field.{fd.name}", language), f"edit:{fd.name}")
-        for fd in applicable(draft.flow, draft.fields, draft.channels) if fd.ask
+        for fd in applicable(draft.flow, draft.fields, draft.channels)
+        if fd.ask
     ]
     buttons.append(Button(texts.get("button.back", language), "back"))
     return Reply(texts.get("edit.which", language), _rows(buttons))

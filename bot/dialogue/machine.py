@@ -17,7 +17,15 @@ from bot.dialogue.fields import Said
 from bot.dialogue.filling import fill
 from bot.dialogue.flows import FLOW_OF_INTENT, applicable, field_of
 from bot.dialogue.model import (
-    Button, Conversation, Draft, Inbound, InboundKind, Outcome, Reply, ShowStatus, SubmitLead,
+    Button,
+    Conversation,
+    Draft,
+    Inbound,
+    InboundKind,
+    Outcome,
+    Reply,
+    ShowStatus,
+    SubmitLead,
 )
 from bot.dialogue.states import FlowKind, State
 from bot.dialogue.texts import Texts
@@ -40,7 +48,8 @@ class Dialogue:
     def step(self, conv: Conversation, inbound: Inbound, u: Understanding | None = None) -> Outcome:
         conv = self._language(conv, inbound, u)
         stale = (
-            conv.draft is not None and conv.updated_at is not None
+            conv.draft is not None
+            and conv.updated_at is not None
             and inbound.now - conv.updated_at > self.resume_after
             and conv.state not in (State.OFFERING_RESUME, State.CONFIRMING_CANCEL)
         )
@@ -74,8 +83,11 @@ class Dialogue:
         if name == "help":
             return Outcome(conv, (self.menu(conv, "help"),))
         if name == "cancel":
-            return self.confirm_cancel(conv) if conv.draft else Outcome(
-                replace(conv, state=State.IDLE), (Reply(self.t(conv, "cancel.nothing")),))
+            return (
+                self.confirm_cancel(conv)
+                if conv.draft
+                else Outcome(replace(conv, state=State.IDLE), (Reply(self.t(conv, "cancel.nothing")),))
+            )
         if name == "status":
             return Outcome(conv, self.prompt(conv), (ShowStatus(conv.language),))
         if name in ("english", "en", "chinese", "zh", "中文"):
@@ -84,8 +96,11 @@ class Dialogue:
         if name in ("human", "agent", "rengong"):
             return Outcome(conv, (Reply(self.t(conv, "human")), *self.prompt(conv)))
         if name in ("report", "complain", "new", "menu"):
-            return Outcome(conv, (self.menu(conv, "menu.pick"),)) if conv.draft is None else \
-                Outcome(conv, (Reply(self.t(conv, "form.already_open")), *self.prompt(conv)))
+            return (
+                Outcome(conv, (self.menu(conv, "menu.pick"),))
+                if conv.draft is None
+                else Outcome(conv, (Reply(self.t(conv, "form.already_open")), *self.prompt(conv)))
+            )
         return Outcome(conv, (self.menu(conv, "command.unknown"),))
 
     def _file(self, conv: Conversation, inbound: Inbound) -> Outcome:
@@ -109,8 +124,9 @@ class Dialogue:
             return press(self, conv, typed)
         if conv.state is State.IDLE or u is None:
             return self._idle(conv, said)
-        if conv.state is State.CHOOSING_FLOW and (u.intent in FLOW_OF_INTENT or not self.answers.aside(
-                u, said.text, answering_patents=False)):
+        if conv.state is State.CHOOSING_FLOW and (
+            u.intent in FLOW_OF_INTENT or not self.answers.aside(u, said.text, answering_patents=False)
+        ):
             return self._idle(replace(conv, state=State.IDLE, candidates=(), offered=()), said)
         if u.intent is Intent.CANCEL and not u.weak and conv.draft is not None:
             return self.confirm_cancel(conv)
@@ -133,9 +149,8 @@ class Dialogue:
         u = said.understanding
         assert u is not None
         flows = [FLOW_OF_INTENT[i] for i in (u.intent, u.runner_up) if i in FLOW_OF_INTENT]
-        if flows and (u.weak or u.ambiguous or u.intent not in FLOW_OF_INTENT):
-            if u.intent in FLOW_OF_INTENT or u.ambiguous:
-                return self.choose_flow(conv, said, flows)
+        if flows and (u.ambiguous or (u.weak and u.intent in FLOW_OF_INTENT)):
+            return self.choose_flow(conv, said, flows)
         if u.intent in FLOW_OF_INTENT:
             return self.start(conv, FLOW_OF_INTENT[u.intent], said)
         if u.intent is Intent.CANCEL:
@@ -161,11 +176,14 @@ class Dialogue:
         order = [*dict.fromkeys([*likely, *FlowKind])]
         drafts = tuple(form.absorb(Draft(k), replace(said, first=True)) for k in order)
         buttons = [Button(self.t(conv, f"flow.{k.value}"), f"flow:{k.value}") for k in order]
-        conv = replace(conv, state=State.CHOOSING_FLOW, offered=tuple(d.flow.value for d in drafts),
-                       candidates=drafts)
+        conv = replace(
+            conv, state=State.CHOOSING_FLOW, offered=tuple(d.flow.value for d in drafts), candidates=drafts
+        )
         return Outcome(conv, (Reply(self.t(conv, "flow.choose"), form._rows(buttons)),))
 
-    def start(self, conv: Conversation, flow: FlowKind, said: Said | None, draft: Draft | None = None) -> Outcome:
+    def start(
+        self, conv: Conversation, flow: FlowKind, said: Said | None, draft: Draft | None = None
+    ) -> Outcome:
         draft = draft or Draft(flow)
         if said is not None:
             draft = form.absorb(draft, replace(said, first=True))
@@ -210,22 +228,33 @@ class Dialogue:
         return Outcome(conv, (self._cancel_question(conv),))
 
     def _cancel_question(self, conv: Conversation) -> Reply:
-        return Reply(self.t(conv, "cancel.confirm"), ((
-            Button(self.t(conv, "button.cancel_yes"), "cancel:yes"),
-            Button(self.t(conv, "button.cancel_no"), "cancel:no"),
-        ),))
+        return Reply(
+            self.t(conv, "cancel.confirm"),
+            (
+                (
+                    Button(self.t(conv, "button.cancel_yes"), "cancel:yes"),
+                    Button(self.t(conv, "button.cancel_no"), "cancel:no"),
+                ),
+            ),
+        )
 
     def _offer_resume(self, conv: Conversation) -> Outcome:
-        assert conv.draft is not None
+        draft = conv.draft
+        assert draft is not None
         conv = replace(conv, state=State.OFFERING_RESUME)
-        return Outcome(conv, (self._resume_question(conv, conv.draft),))
+        return Outcome(conv, (self._resume_question(conv, draft),))
 
     def _resume_question(self, conv: Conversation, draft: Draft) -> Reply:
         flow = self.t(conv, f"flow.{draft.flow.value}")
-        return Reply(self.t(conv, "resume.offer", flow=flow), ((
-            Button(self.t(conv, "button.resume"), "resume"),
-            Button(self.t(conv, "button.restart"), "restart"),
-        ),))
+        return Reply(
+            self.t(conv, "resume.offer", flow=flow),
+            (
+                (
+                    Button(self.t(conv, "button.resume"), "resume"),
+                    Button(self.t(conv, "button.restart"), "restart"),
+                ),
+            ),
+        )
 
     def resume(self, conv: Conversation) -> Outcome:
         assert conv.draft is not None

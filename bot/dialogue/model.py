@@ -107,17 +107,25 @@ class Draft:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "flow": self.flow.value, "fields": self.fields, "pending": self.pending,
-            "skipped": list(self.skipped), "editing": self.editing,
-            "sectors": list(self.sectors), "channels": list(self.channels),
+            "flow": self.flow.value,
+            "fields": self.fields,
+            "pending": self.pending,
+            "skipped": list(self.skipped),
+            "editing": self.editing,
+            "sectors": list(self.sectors),
+            "channels": list(self.channels),
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Draft:
         return cls(
-            FlowKind(data["flow"]), dict(data["fields"]), data.get("pending"),
-            tuple(data.get("skipped", ())), bool(data.get("editing")),
-            tuple(data.get("sectors", ())), tuple(data.get("channels", ())),
+            FlowKind(data["flow"]),
+            dict(data["fields"]),
+            data.get("pending"),
+            tuple(data.get("skipped", ())),
+            bool(data.get("editing")),
+            tuple(data.get("sectors", ())),
+            tuple(data.get("channels", ())),
         )
 
 
@@ -134,8 +142,11 @@ class Conversation:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "v": DRAFT_VERSION, "state": self.state.value, "language": self.language,
-            "draft": self.draft.to_dict() if self.draft else None, "offered": list(self.offered),
+            "v": DRAFT_VERSION,
+            "state": self.state.value,
+            "language": self.language,
+            "draft": self.draft.to_dict() if self.draft else None,
+            "offered": list(self.offered),
             "candidates": [d.to_dict() for d in self.candidates],
             "updated_at": self.updated_at.isoformat() if self.updated_at else None,
         }
@@ -147,7 +158,8 @@ class Conversation:
             return cls()
         try:
             return cls(
-                State(data["state"]), data.get("language", "zh"),
+                State(data["state"]),
+                data.get("language", "zh"),
                 Draft.from_dict(data["draft"]) if data.get("draft") else None,
                 tuple(data.get("offered", ())),
                 tuple(Draft.from_dict(d) for d in data.get("candidates", ())),

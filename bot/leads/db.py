@@ -31,7 +31,9 @@ class Database:
         self.url = url
         self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
         args = {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS} if self.is_sqlite else {}
-        self.engine: AsyncEngine = create_async_engine(url, connect_args=args, pool_pre_ping=not self.is_sqlite)
+        self.engine: AsyncEngine = create_async_engine(
+            url, connect_args=args, pool_pre_ping=not self.is_sqlite
+        )
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)

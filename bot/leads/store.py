@@ -11,7 +11,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.leads.models import (
-    ConversationRow, LeadEventRow, LeadPatentRow, LeadRow, PatentRegisterRow, ProcessedUpdateRow, utcnow,
+    ConversationRow,
+    LeadEventRow,
+    LeadPatentRow,
+    LeadRow,
+    PatentRegisterRow,
+    ProcessedUpdateRow,
+    utcnow,
 )
 from bot.leads.tracking import new_tracking_number
 from knowledge.register import RegisterEntry
@@ -65,12 +71,19 @@ async def add_lead(session: AsyncSession, lead: LeadRow, patents: list[str], act
     await session.flush()
     for number in dict.fromkeys(patents):
         session.add(LeadPatentRow(lead_id=lead.id, number=number))
-    await add_event(session, lead, actor, "created", {"queue": lead.queue_code, "reason": lead.route_reason,
-                                                       "priority": lead.priority})
+    await add_event(
+        session,
+        lead,
+        actor,
+        "created",
+        {"queue": lead.queue_code, "reason": lead.route_reason, "priority": lead.priority},
+    )
     return lead
 
 
-async def add_event(session: AsyncSession, lead: LeadRow, actor: str, action: str, detail: dict[str, Any]) -> None:
+async def add_event(
+    session: AsyncSession, lead: LeadRow, actor: str, action: str, detail: dict[str, Any]
+) -> None:
     now = utcnow()
     lead.updated_at = now
     session.add(LeadEventRow(lead_id=lead.id, at=now, actor=actor, action=action, detail=detail))
@@ -85,7 +98,9 @@ class LeadSummary:
     last_change: datetime
 
 
-async def leads_of_chat(session: AsyncSession, chat_id: int, tracking: str | None = None) -> list[LeadSummary]:
+async def leads_of_chat(
+    session: AsyncSession, chat_id: int, tracking: str | None = None
+) -> list[LeadSummary]:
     """The chat's own leads; a tracking number from another chat finds nothing."""
     query = select(LeadRow).where(LeadRow.chat_id == chat_id)
     if tracking is not None:

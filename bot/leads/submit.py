@@ -39,17 +39,34 @@ async def create_lead(
     patents = _patents(effect)
     key = rules.respondent_key(fields.get("respondent"))
     reasons = rules.priority_reasons(
-        effect.sectors, effect.channels, fields.get("fair"), rules.fairs_on(config, now.date()),
-        await store.seen_respondent(session, key), await store.seen_patents(session, patents),
+        effect.sectors,
+        effect.channels,
+        fields.get("fair"),
+        rules.fairs_on(config, now.date()),
+        await store.seen_respondent(session, key),
+        await store.seen_patents(session, patents),
     )
     accept_due, close_due = rules.deadlines(getattr(config.deadlines, kind), now.date())
     lead = LeadRow(
-        tracking_number=await store.unused_tracking_number(session), kind=kind, status="new",
-        queue_code=route.queue_code, route_reason=route.reason, priority="high" if reasons else "normal",
-        priority_reasons=reasons, sectors=list(effect.sectors), channels=list(effect.channels), fields=fields,
-        respondent_key=key, contact_name=name, contact_phone=phone, anonymous=anonymous, chat_id=chat_id,
-        language=effect.language, evidence_count=len(fields.get("evidence") or []),
-        accept_due=accept_due, close_due=close_due,
+        tracking_number=await store.unused_tracking_number(session),
+        kind=kind,
+        status="new",
+        queue_code=route.queue_code,
+        route_reason=route.reason,
+        priority="high" if reasons else "normal",
+        priority_reasons=reasons,
+        sectors=list(effect.sectors),
+        channels=list(effect.channels),
+        fields=fields,
+        respondent_key=key,
+        contact_name=name,
+        contact_phone=phone,
+        anonymous=anonymous,
+        chat_id=chat_id,
+        language=effect.language,
+        evidence_count=len(fields.get("evidence") or []),
+        accept_due=accept_due,
+        close_due=close_due,
     )
     await store.add_lead(session, lead, patents, actor="citizen")
     text, buttons = notification(config, texts, lead)
@@ -57,8 +74,19 @@ async def create_lead(
     for target in targets:
         outbox.enqueue(session, target, "staff_new_lead", text, html=True, buttons=buttons, lead_id=lead.id)
     if not targets:
-        log.warning("lead %s: no staff chat configured for queue %s or the city", lead.tracking_number,
-                    lead.queue_code)
-    log.info("lead %s created: kind=%s queue=%s (%s) priority=%s contact=%s %s", lead.tracking_number, kind,
-             lead.queue_code, lead.route_reason, lead.priority, mask_name(name), mask_phone(phone))
+        log.warning(
+            "lead %s: no staff chat configured for queue %s or the city",
+            lead.tracking_number,
+            lead.queue_code,
+        )
+    log.info(
+        "lead %s created: kind=%s queue=%s (%s) priority=%s contact=%s %s",
+        lead.tracking_number,
+        kind,
+        lead.queue_code,
+        lead.route_reason,
+        lead.priority,
+        mask_name(name),
+        mask_phone(phone),
+    )
     return lead

@@ -17,11 +17,28 @@ BATCH = 20
 
 
 def enqueue(
-    session: AsyncSession, chat_id: int, purpose: str, text: str, *, html: bool = False,
-    buttons: list[dict[str, Any]] | None = None, lead_id: int | None = None, edit_of: int | None = None,
+    session: AsyncSession,
+    chat_id: int,
+    purpose: str,
+    text: str,
+    *,
+    html: bool = False,
+    buttons: list[dict[str, Any]] | None = None,
+    lead_id: int | None = None,
+    edit_of: int | None = None,
 ) -> OutboxRow:
-    row = OutboxRow(chat_id=chat_id, purpose=purpose, text=text, html=html, buttons=buttons or [],
-                    lead_id=lead_id, edit_of=edit_of, status="pending", attempts=0, not_before=utcnow())
+    row = OutboxRow(
+        chat_id=chat_id,
+        purpose=purpose,
+        text=text,
+        html=html,
+        buttons=buttons or [],
+        lead_id=lead_id,
+        edit_of=edit_of,
+        status="pending",
+        attempts=0,
+        not_before=utcnow(),
+    )
     session.add(row)
     return row
 
@@ -42,7 +59,7 @@ async def claim(session: AsyncSession, claim_timeout: float, now: datetime | Non
 
 
 def backoff(attempts: int) -> float:
-    return float(min(2 ** attempts, 300))
+    return float(min(2**attempts, 300))
 
 
 async def notifications_of(session: AsyncSession, lead_id: int, purpose: str) -> list[OutboxRow]:

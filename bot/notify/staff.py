@@ -13,8 +13,20 @@ from bot.dialogue.states import FlowKind
 from bot.dialogue.texts import Texts
 from bot.leads.models import LeadRow
 
-SHOWN_FIELDS = ("respondent", "product", "patents", "claim", "standing", "ip_kind", "need", "organisation",
-                "found_at", "fair", "shop", "description")
+SHOWN_FIELDS = (
+    "respondent",
+    "product",
+    "patents",
+    "claim",
+    "standing",
+    "ip_kind",
+    "need",
+    "organisation",
+    "found_at",
+    "fair",
+    "shop",
+    "description",
+)
 
 
 def accept_data(lead: LeadRow) -> str:
@@ -25,8 +37,9 @@ def notification(config: Config, texts: Texts, lead: LeadRow) -> tuple[str, list
     t = texts.get
     queue = config.queues[lead.queue_code].name
     flow = FlowKind(lead.kind)
+    title = f"{t('staff.new_lead')} · {t(f'flow.{lead.kind}')}"
     lines = [
-        f"<b>{t('staff.new_lead')} · {escape(t(f'flow.{lead.kind}'))}</b>  <code>{lead.tracking_number}</code>",
+        f"<b>{escape(title)}</b>  <code>{lead.tracking_number}</code>",
         f"{t('staff.queue')}：{escape(queue)}（{escape(t('route.' + lead.route_reason))}）",
         f"{t('staff.priority')}：{escape(priority_text(texts, lead))}",
     ]
@@ -62,4 +75,6 @@ def priority_text(texts: Texts, lead: LeadRow) -> str:
 
 def accepted_line(texts: Texts, staff_name: str, at: datetime, timezone: str) -> str:
     local = at.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(timezone))
-    return "\n\n✅ " + texts.get("staff.accepted", name=escape(staff_name), when=local.strftime("%Y-%m-%d %H:%M"))
+    return "\n\n✅ " + texts.get(
+        "staff.accepted", name=escape(staff_name), when=local.strftime("%Y-%m-%d %H:%M")
+    )

@@ -41,7 +41,9 @@ class OutboxWorker:
         """Claims what is due and sends it; returns how many rows were handled."""
         async with self.db.transaction() as session:
             rows = await claim(session, self.settings.claim_timeout_seconds)
-            jobs = [_Job(r.id, r.chat_id, r.text, r.html, list(r.buttons), r.edit_of, r.attempts) for r in rows]
+            jobs = [
+                _Job(r.id, r.chat_id, r.text, r.html, list(r.buttons), r.edit_of, r.attempts) for r in rows
+            ]
         for job in jobs:
             await self._deliver(job)
         return len(jobs)
@@ -69,16 +71,25 @@ class OutboxWorker:
                 if message_id is None:
                     return
         except RetryLater as exc:
-            await self._update(job.id, status="pending", attempts_delta=-1,
-                               not_before=utcnow() + timedelta(seconds=exc.seconds), last_error=str(exc))
+            await self._update(
+                job.id,
+                status="pending",
+                attempts_delta=-1,
+                not_before=utcnow() + timedelta(seconds=exc.seconds),
+                last_error=str(exc),
+            )
             log.warning("outbox %s: rate limited, retry in %.1fs", job.id, exc.seconds)
         except Undeliverable as exc:
             await self._update(job.id, status="failed", last_error=str(exc))
             log.error("outbox %s to chat %s: undeliverable: %s", job.id, job.chat_id, exc)
         except Exception as exc:
             final = job.attempts >= self.settings.max_attempts
-            await self._update(job.id, status="failed" if final else "pending", last_error=repr(exc),
-                               not_before=utcnow() + timedelta(seconds=backoff(job.attempts)))
+            await self._update(
+                job.id,
+                status="failed" if final else "pending",
+                last_error=repr(exc),
+                not_before=utcnow() + timedelta(seconds=backoff(job.attempts)),
+            )
             log.warning("outbox %s: attempt %s failed: %r", job.id, job.attempts, exc)
         else:
             await self._update(job.id, status="sent", message_id=message_id, sent_at=utcnow())
@@ -90,8 +101,12 @@ class OutboxWorker:
         if message_id is None:
             if status == "failed":
                 raise Undeliverable("the message to edit was never sent")
-            await self._update(job.id, status="pending", attempts_delta=-1,
-                               not_before=utcnow() + timedelta(seconds=EDIT_WAIT_SECONDS))
+            await self._update(
+                job.id,
+                status="pending",
+                attempts_delta=-1,
+                not_before=utcnow() + timedelta(seconds=EDIT_WAIT_SECONDS),
+            )
             return None
         await self.sender.edit(job.chat_id, message_id, job.text, job.html, job.buttons)
         return message_id
