@@ -36,6 +36,7 @@ class Database:
         )
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine.sync_engine, "begin", _sqlite_begin_immediate)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @asynccontextmanager
@@ -52,10 +53,19 @@ class Database:
 
 
 def _sqlite_pragmas(dbapi_connection: object, record: object) -> None:
+    """The driver's own transaction handling is switched off so that `_sqlite_begin_immediate`
+    decides: SQLite's deferred BEGIN lets two transactions read, then fails the second writer
+    (database is locked) instead of making it wait."""
+    dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+def _sqlite_begin_immediate(connection: Connection) -> None:
+    """Every transaction takes the write lock at BEGIN: writers queue (busy timeout) in order."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _upgrade(connection: Connection) -> None:
