@@ -42,9 +42,16 @@ def build_telegram_application(hotline: Hotline, token: str) -> Application:
     return app
 
 
+COMMANDS = ("start", "help", "status", "cancel", "english", "chinese", "human")
+
+
 async def _start_worker(app: Application) -> None:
     hotline: Hotline = app.bot_data["hotline"]
     await hotline.db.upgrade()
+    try:
+        await app.bot.set_my_commands([(c, hotline.texts.get(f"command.{c}")) for c in COMMANDS])
+    except TelegramError as exc:
+        log.warning("could not set the command menu: %s", exc)
     worker = OutboxWorker(hotline.db, TelegramSender(app.bot), hotline.config.outbox)
     hotline.intake.wake_outbox = worker.wake.set
     stop = asyncio.Event()

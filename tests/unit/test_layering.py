@@ -30,3 +30,40 @@ def test_importing_the_libraries_does_not_load_jieba():
     code = "import intents, intents.understander, knowledge.faq, bot.cli, sys; print('jieba' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "False"
+
+
+def _imports(path: Path) -> list[str]:
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.append(node.module)
+    return names
+
+
+def test_the_dialogue_is_pure_no_telegram_no_database_no_storage():
+    forbidden = (
+        "telegram",
+        "sqlalchemy",
+        "aiosqlite",
+        "asyncpg",
+        "alembic",
+        "bot.leads",
+        "bot.notify",
+        "bot.channels",
+        "bot.intake",
+    )
+    for path in (ROOT / "bot" / "dialogue").rglob("*.py"):
+        for name in _imports(path):
+            assert not name.startswith(forbidden), f"{path.name} imports {name}"
+
+
+def test_only_the_telegram_channel_and_the_composition_root_import_telegram():
+    for path in (ROOT / "bot").rglob("*.py"):
+        if (
+            path.parent.name == "channels" and path.name.startswith("telegram")
+        ) or path.name == "composition.py":
+            continue
+        for name in _imports(path):
+            assert name.split(".")[0] != "telegram", f"{path.relative_to(ROOT)} imports {name}"
