@@ -50,6 +50,8 @@ async def _start_worker(app: Application) -> None:
     await hotline.db.upgrade()
     try:
         await app.bot.set_my_commands([(c, hotline.texts.get(f"command.{c}")) for c in COMMANDS])
+        english = [(c, hotline.texts.get(f"command.{c}", "en")) for c in COMMANDS]
+        await app.bot.set_my_commands(english, language_code="en")
     except TelegramError as exc:
         log.warning("could not set the command menu: %s", exc)
     worker = OutboxWorker(hotline.db, TelegramSender(app.bot), hotline.config.outbox)

@@ -70,6 +70,8 @@ class Answers:
             return False
         if u.intent is Intent.HUMAN_AGENT:
             return True
+        if u.intent is Intent.PATENT_STATUS and u.entities.patent_numbers and not answering_patents:
+            return True
         if u.intent not in SIDE_INTENTS or not looks_like_question(text):
             return False
         return not (answering_patents and u.entities.patent_numbers and u.intent is Intent.PATENT_STATUS)

@@ -117,7 +117,9 @@ def extract_product(said: Said) -> str | None:
                 product
                 and product not in _NOT_PRODUCTS
                 and "专利" not in product
-                and not product.endswith(("县", "区", "市"))
+                and not product.endswith(("县", "区", "市", "号"))
+                and not _ORG.search(product)
+                and not product.endswith(("公司", "厂", "店"))
             ):
                 return product
     return None

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from bot.dialogue.machine import Dialogue
 
 _SKIP = re.compile(
-    r"^(?:跳过|没有|无|暂无|没|不用了?|算了|没有了|不需要|skip|none|no|nope|n/?a|done|完成|好了|发完了?)[。.!！]?$",
+    r"^(?:跳过|(?:暂时|目前|还)?(?:没有|没|无|暂无)(?:了|证据|文件|照片|专利号|号码)?|不用了?|算了|不需要|"
+    r"skip|none|no|nope|n/?a|done|完成|好了|发完了?)[。.!！]?$",
     re.IGNORECASE,
 )
 _CANCEL_SHORT = 12

@@ -33,7 +33,7 @@ _contact = Field(
     extract=f.keyword_choice(
         (
             ("anonymous", r"匿名|不留名|不愿透露|anonymous"),
-            ("confidential", r"\d{7,}|保密|联系我|contact me"),
+            ("confidential", r"留下?联系方式|替我保密|请保密|联系我|contact me"),
         )
     ),
 )

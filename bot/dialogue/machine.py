@@ -6,7 +6,6 @@ storage (the service saves the conversation and carries out the effects).
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import timedelta
 
@@ -32,8 +31,6 @@ from bot.dialogue.texts import Texts
 from intents.labels import Intent
 from intents.understanding import Understanding
 from knowledge.faq import FaqIndex
-
-_LATIN_WORDS = re.compile(r"[A-Za-z]{2,}")
 
 
 class Dialogue:
@@ -66,14 +63,11 @@ class Dialogue:
         return replace(out, conversation=replace(out.conversation, updated_at=inbound.now))
 
     def _language(self, conv: Conversation, inbound: Inbound, u: Understanding | None) -> Conversation:
-        """Chosen by each message outside a form; inside one, only a clearly English message switches."""
-        if inbound.kind is not InboundKind.TEXT or u is None:
+        """Chosen by each message outside a form. Inside one it stays (a company name or a link in
+        Latin letters is an answer, not a change of language) unless the user asks (/english)."""
+        if inbound.kind is not InboundKind.TEXT or u is None or conv.draft is not None:
             return conv
-        if conv.draft is None:
-            return replace(conv, language=u.entities.language)
-        if u.entities.language == "en" and len(_LATIN_WORDS.findall(inbound.text)) >= 3:
-            return replace(conv, language="en")
-        return conv
+        return replace(conv, language=u.entities.language)
 
     # ---- commands, files, text -------------------------------------------------------------
 
@@ -105,7 +99,7 @@ class Dialogue:
 
     def _file(self, conv: Conversation, inbound: Inbound) -> Outcome:
         draft, ev = conv.draft, inbound.evidence
-        if draft is None or ev is None or conv.state is not State.FILLING:
+        if draft is None or ev is None or conv.state not in (State.FILLING, State.CONFIRMING):
             return Outcome(conv, (Reply(self.t(conv, "file.no_form")), *self.prompt(conv)))
         files = [*draft.fields.get("evidence", []), ev.to_dict()]
         draft = draft.with_field("evidence", files)
@@ -113,6 +107,8 @@ class Dialogue:
         received = Reply(self.t(conv, "file.received", count=len(files)))
         if draft.pending == "evidence":
             return Outcome(conv, (received,))
+        if conv.state is State.CONFIRMING:
+            conv = replace(conv, draft=replace(draft, pending=None))
         return Outcome(conv, (received, *self.prompt(conv)))
 
     def _text(self, conv: Conversation, said: Said) -> Outcome:
@@ -124,8 +120,12 @@ class Dialogue:
             return press(self, conv, typed)
         if conv.state is State.IDLE or u is None:
             return self._idle(conv, said)
-        if conv.state is State.CHOOSING_FLOW and (
-            u.intent in FLOW_OF_INTENT or not self.answers.aside(u, said.text, answering_patents=False)
+        if conv.state is State.CHOOSING_FLOW and u.intent in FLOW_OF_INTENT and not u.weak:
+            flow = FLOW_OF_INTENT[u.intent]
+            held = next((c for c in conv.candidates if c.flow is flow), None)
+            return self.start(replace(conv, state=State.IDLE), flow, said, held)
+        if conv.state is State.CHOOSING_FLOW and not self.answers.aside(
+            u, said.text, answering_patents=False
         ):
             return self._idle(replace(conv, state=State.IDLE, candidates=(), offered=()), said)
         if u.intent is Intent.CANCEL and not u.weak and conv.draft is not None:
@@ -208,7 +208,10 @@ class Dialogue:
         """What the user is being asked now, to repeat after an aside or a stray message."""
         draft, lang = conv.draft, conv.language
         if conv.state is State.CHOOSING_FLOW:
-            buttons = [Button(self.t(conv, f"flow.{k}"), f"flow:{k}") for k in conv.offered]
+            valid = [k for k in conv.offered if k in FlowKind.__members__.values()]
+            buttons = [
+                Button(self.t(conv, f"flow.{k}"), f"flow:{k}") for k in valid or [k.value for k in FlowKind]
+            ]
             return (Reply(self.t(conv, "flow.choose"), form._rows(buttons)),)
         if conv.state is State.FILLING and draft is not None and draft.pending:
             fd = field_of(draft.flow, draft.pending)
@@ -263,7 +266,9 @@ class Dialogue:
         return Outcome(conv, self.prompt(conv))
 
     def submit(self, conv: Conversation, draft: Draft) -> Outcome:
-        effect = SubmitLead(draft.flow, dict(draft.fields), draft.sectors, draft.channels, conv.language)
+        names = set(self.fields_of(draft))
+        fields = {k: v for k, v in draft.fields.items() if k in names}
+        effect = SubmitLead(draft.flow, fields, draft.sectors, draft.channels, conv.language)
         return Outcome(replace(conv, state=State.IDLE, draft=None), (), (effect,))
 
     def fields_of(self, draft: Draft) -> list[str]:
