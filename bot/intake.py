@@ -89,7 +89,7 @@ class Intake:
             entries = await store.register_entries(session, list(effect.numbers))
             return [patent_reply(self.texts, n, entries.get(n), effect.language) for n in effect.numbers]
         lead = await create_lead(session, self.config, self.texts, effect, chat_id, self.local_now())
-        queue = self.config.queues[lead.queue_code].name
+        queue = self.queue_name(lead.queue_code, effect.language)
         t = self.texts.get
         deadline = t("lead.deadline", effect.language, date=lead.accept_due.isoformat())
         text = t(
@@ -155,7 +155,7 @@ class Intake:
                     lead_id=lead.id,
                     edit_of=sent.id,
                 )
-            queue = self.config.queues[lead.queue_code].name
+            queue = self.queue_name(lead.queue_code, lead.language)
             outbox.enqueue(
                 session,
                 lead.chat_id,
@@ -166,6 +166,13 @@ class Intake:
         log.info("lead %s accepted by staff %s", tracking, user_id)
         self.wake_outbox()
         return t("staff.accepted_ok")
+
+    def queue_name(self, code: str, language: str) -> str:
+        if language == "en":
+            key = "queue.city" if code == self.config.city.code else f"choice.county.{code}"
+            if self.texts.has(key):
+                return self.texts.get(key, "en")
+        return self.config.queues[code].name
 
     def local_now(self) -> datetime:
         return datetime.now(self.zone)

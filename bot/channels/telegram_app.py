@@ -9,9 +9,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.channels.telegram_io import TelegramSender, inbound_of, send_reply
@@ -80,7 +80,7 @@ async def _on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         answer = await hotline.intake.accept(
             update.update_id, query.data.split(":", 1)[1], user.id, user.full_name
         )
-        await query.answer(answer or None)
+        await _answer(query, answer or None)
         return
     if chat.type != ChatType.PRIVATE:
         if message is not None and message.text and message.text.split("@")[0].strip() == "/chatid":
@@ -89,7 +89,7 @@ async def _on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     now = hotline.clock()
     if query is not None:
-        await query.answer()
+        await _answer(query, None)
         inbound = Inbound.press(query.data or "", now)
     elif message is not None:
         inbound = inbound_of(message, now)
@@ -98,6 +98,17 @@ async def _on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     replies = await hotline.intake.handle(Incoming(chat.id, inbound, update.update_id))
     for reply in replies:
         await send_reply(context.bot, chat.id, reply)
+
+
+async def _answer(query: CallbackQuery, text: str | None) -> None:
+    """Stops the button's spinner. A press answered before (a redelivered update) or pressed while
+    the bot was down is too old to answer; it is still handled."""
+    try:
+        await query.answer(text)
+    except BadRequest as exc:
+        if "query is too old" not in str(exc).lower() and "query id is invalid" not in str(exc).lower():
+            raise
+        log.info("callback query %s could not be answered: %s", query.id, exc)
 
 
 async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
