@@ -10,7 +10,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
@@ -18,6 +18,7 @@ from bot import render
 from bot.config import Config, ConfigError, load_config
 
 if TYPE_CHECKING:
+    from bot.leads.db import Database
     from knowledge.faq import FaqResult
 
 DEFAULT_CONFIG = "config.toml"
@@ -156,28 +157,34 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def cmd_db(args: argparse.Namespace, config: Config) -> int:
+def _on_upgraded_database(config: Config, work: Callable[[Database], Awaitable[int]]) -> int:
+    """Opens the configured database, brings its schema up to date, runs `work`, closes it."""
     import asyncio
 
     from bot.leads.db import Database, resolve_url
 
-    async def upgrade() -> None:
+    async def run() -> int:
         db = Database(resolve_url(config.database.url, config.base_dir))
         try:
             await db.upgrade()
+            return await work(db)
         finally:
             await db.close()
 
-    asyncio.run(upgrade())
+    return asyncio.run(run())
+
+
+def cmd_db(args: argparse.Namespace, config: Config) -> int:
+    async def nothing_more(db: Database) -> int:
+        return 0
+
+    _on_upgraded_database(config, nothing_more)
     print("database is at the latest schema")
     return 0
 
 
 def cmd_patents(args: argparse.Namespace, config: Config) -> int:
-    import asyncio
-
     from bot.leads import store
-    from bot.leads.db import Database, resolve_url
     from knowledge.register import read_register_csv
 
     try:
@@ -189,16 +196,11 @@ def cmd_patents(args: argparse.Namespace, config: Config) -> int:
     for error in errors:
         print(f"{args.file}: {error}", file=sys.stderr)
 
-    async def save() -> int:
-        db = Database(resolve_url(config.database.url, config.base_dir))
-        try:
-            await db.upgrade()
-            async with db.transaction() as session:
-                return await store.save_register(session, entries)
-        finally:
-            await db.close()
+    async def save(db: Database) -> int:
+        async with db.transaction() as session:
+            return await store.save_register(session, entries)
 
-    written = asyncio.run(save())
+    written = _on_upgraded_database(config, save)
     print(f"imported {written} entries, rejected {len(errors)} rows")
     return 1 if errors and not written else 0
 

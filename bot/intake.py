@@ -20,11 +20,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.composition import Core
 from bot.config import Config
 from bot.dialogue.machine import Dialogue
-from bot.dialogue.model import Conversation, Effect, Inbound, InboundKind, LookupPatents, Reply, ShowStatus
+from bot.dialogue.model import (
+    Conversation,
+    Effect,
+    Inbound,
+    InboundKind,
+    LookupPatents,
+    Reply,
+    ShowStatus,
+    SubmitLead,
+)
 from bot.dialogue.texts import Texts
 from bot.leads import store
 from bot.leads.db import Database
-from bot.leads.models import utcnow
+from bot.leads.models import to_local, utcnow
 from bot.leads.submit import create_lead
 from bot.notify import outbox
 from bot.notify.staff import accepted_line
@@ -78,7 +87,7 @@ class Intake:
         except IntegrityError:
             log.info("update %s processed concurrently elsewhere; dropped", incoming.update_id)
             return []
-        if any(not isinstance(e, (ShowStatus, LookupPatents)) for e in outcome.effects):
+        if any(isinstance(e, SubmitLead) for e in outcome.effects):
             self.wake_outbox()
         return [*replies, *outcome.replies]
 
@@ -108,7 +117,7 @@ class Intake:
             return Reply(t("status.none", lang))
         lines = [t("status.title", lang)]
         for lead in leads:
-            when = self.local(lead.last_change).strftime("%Y-%m-%d %H:%M")
+            when = to_local(lead.last_change, self.zone).strftime("%Y-%m-%d %H:%M")
             lines.append(
                 t(
                     "status.line",
@@ -176,6 +185,3 @@ class Intake:
 
     def local_now(self) -> datetime:
         return datetime.now(self.zone)
-
-    def local(self, naive_utc: datetime) -> datetime:
-        return naive_utc.replace(tzinfo=ZoneInfo("UTC")).astimezone(self.zone)

@@ -57,7 +57,7 @@ def ask_text(result: FaqResult, language: str = "zh") -> str:
         return "没有找到相关问题。" if language == "zh" else "No matching question found."
     if result.answered:
         entry = result.hits[0].entry
-        basis = "；".join(f"《{b.law}》{b.article}（{b.version}）" for b in entry.basis)
+        basis = entry.citations()
         source = "依据" if language == "zh" else "Basis"
         return f"{entry.question_in(language)}\n\n{entry.answer_in(language)}\n\n{source}：{basis}"
     intro = "您想问的是不是：" if language == "zh" else "Did you mean:"

@@ -59,6 +59,10 @@ class FaqEntry:
     def answer_in(self, language: str) -> str:
         return self.answer_en if language == "en" and self.answer_en else self.answer
 
+    def citations(self) -> str:
+        """The legal basis as one line: 《law》article（version）；…"""
+        return "；".join(f"《{b.law}》{b.article}（{b.version}）" for b in self.basis)
+
     @property
     def phrasings(self) -> tuple[str, ...]:
         return (self.question, self.question_en, *self.alternates)
@@ -101,9 +105,7 @@ def parse_faq(text: str) -> list[FaqEntry]:
 
 
 def load_default_faq() -> list[FaqEntry]:
-    return parse_faq(
-        resources.files("knowledge").joinpath("data", "faq.toml").read_text(encoding="utf-8")
-    )
+    return parse_faq(resources.files("knowledge").joinpath("data", "faq.toml").read_text(encoding="utf-8"))
 
 
 class FaqIndex:
@@ -120,10 +122,7 @@ class FaqIndex:
         self.threshold = threshold
         self.margin = margin
         self._tokenize = tokenize
-        docs = [
-            self._features(" ".join((*e.phrasings, *e.keywords, *e.keywords, e.answer)))
-            for e in entries
-        ]
+        docs = [self._features(" ".join((*e.phrasings, *e.keywords, *e.keywords, e.answer))) for e in entries]
         self._lengths = [sum(d.values()) for d in docs]
         self._avg_length = sum(self._lengths) / max(len(docs), 1)
         self._postings: defaultdict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -147,9 +146,7 @@ class FaqIndex:
 
     @staticmethod
     def _features_of(tokens: list[str]) -> Counter[str]:
-        features = Counter(
-            _ENGLISH_SUFFIX.sub("", t) if t.isascii() and len(t) > 4 else t for t in tokens
-        )
+        features = Counter(_ENGLISH_SUFFIX.sub("", t) if t.isascii() and len(t) > 4 else t for t in tokens)
         for run in _HAN_RUN.findall("".join(tokens)):
             features.update("#" + run[i : i + 2] for i in range(len(run) - 1))
         return features
@@ -193,11 +190,7 @@ class FaqIndex:
         combined.sort(key=lambda hit: -hit.score)
         hits = tuple(hit for hit in combined[:limit] if hit.score > 0)
         runner_up = combined[1].score if len(combined) > 1 else 0.0
-        answered = (
-            bool(hits)
-            and hits[0].score >= self.threshold
-            and hits[0].score - runner_up >= self.margin
-        )
+        answered = bool(hits) and hits[0].score >= self.threshold and hits[0].score - runner_up >= self.margin
         return FaqResult(text, hits, answered)
 
     def get(self, entry_id: str) -> FaqEntry | None:

@@ -99,9 +99,7 @@ def _plausible_application(digits: str, this_year: int) -> bool:
     return False
 
 
-def _application(
-    raw: str, digits: str, check: str | None, this_year: int
-) -> PatentNumber | None:
+def _application(raw: str, digits: str, check: str | None, this_year: int) -> PatentNumber | None:
     if not _plausible_application(digits, this_year):
         return None
     check = check.upper() if check else None
@@ -141,9 +139,7 @@ _DOTS = str.maketrans({"。": ".", "·": ".", "•": ".", "﹒": ".", "‧": "."
 _NUMERALS = str.maketrans({**{c: str(n) for n, c in enumerate("零一二三四五六七八九")}, "〇": "0", "点": "."})
 _SPOKEN = re.compile(r"[零〇一二三四五六七八九]{8,}(?:点[零〇一二三四五六七八九xX])?")
 
-_PUBLICATION = re.compile(
-    r"(?<![A-Za-z0-9])CN\s?(\d{7}|\d{9})\s?([ABCUYS])\d?(?![A-Za-z0-9])", re.IGNORECASE
-)
+_PUBLICATION = re.compile(r"(?<![A-Za-z0-9])CN\s?(\d{7}|\d{9})\s?([ABCUYS])\d?(?![A-Za-z0-9])", re.IGNORECASE)
 # A run of digit groups separated by one space or hyphen, an optional ZL/CN in front and an
 # optional check character behind ('.3', '.X', or an X glued to the digits).
 _RUN = re.compile(

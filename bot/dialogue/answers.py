@@ -35,8 +35,7 @@ class Answers:
         self.texts = texts
 
     def entry(self, entry: FaqEntry, language: str) -> Reply:
-        basis = "；".join(f"《{b.law}》{b.article}（{b.version}）" for b in entry.basis)
-        text = f"{entry.answer_in(language)}\n\n{self.texts.get('faq.basis', language)}{basis}"
+        text = f"{entry.answer_in(language)}\n\n{self.texts.get('faq.basis', language)}{entry.citations()}"
         return Reply(text)
 
     def search(self, text: str, language: str) -> Answer:

@@ -30,7 +30,7 @@ def fill(d: Dialogue, conv: Conversation, said: Said) -> Outcome:
     fd = field_of(draft.flow, draft.pending)
     if fd is None:
         return d.advance(conv, draft)
-    typed = d._typed_button(conv, said.text)
+    typed = d.typed_button(conv, said.text)
     if typed:
         return press(d, conv, typed)
     u = said.understanding

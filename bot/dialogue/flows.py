@@ -5,26 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.config import COUNTY_CODES
 from bot.dialogue import fields as f
 from bot.dialogue.fields import Field
 from bot.dialogue.states import FlowKind
 from intents.labels import Intent
 
-COUNTY_CHOICES = (
-    "140702",
-    "140703",
-    "140721",
-    "140722",
-    "140723",
-    "140724",
-    "140725",
-    "140727",
-    "140728",
-    "140729",
-    "140781",
-    "outside",
-    "unknown",
-)
+COUNTY_CHOICES = (*COUNTY_CODES, "outside", "unknown")
 
 _contact = Field(
     "contact",

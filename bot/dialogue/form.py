@@ -69,10 +69,10 @@ def question(texts: Texts, draft: Draft, fd: Field, language: str) -> Reply:
         )
     key = f"ask.{draft.flow.value}.{fd.name}"
     text = texts.get(key if texts.has(key) else f"ask.{fd.name}", language)
-    return Reply(text, _rows(buttons))
+    return Reply(text, rows(buttons))
 
 
-def _rows(buttons: list[Button]) -> tuple[tuple[Button, ...], ...]:
+def rows(buttons: list[Button]) -> tuple[tuple[Button, ...], ...]:
     per_row = BUTTONS_PER_ROW if len(buttons) > 4 else 2
     return tuple(tuple(buttons[n : n + per_row]) for n in range(0, len(buttons), per_row))
 
@@ -116,4 +116,4 @@ def edit_menu(texts: Texts, draft: Draft, language: str) -> Reply:
         if fd.ask
     ]
     buttons.append(Button(texts.get("button.back", language), "back"))
-    return Reply(texts.get("edit.which", language), _rows(buttons))
+    return Reply(texts.get("edit.which", language), rows(buttons))

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.dialogue import form
-from bot.dialogue.answers import Answer, Answers
+from bot.dialogue.answers import Answers
 from bot.dialogue.buttons import press
 from bot.dialogue.fields import Said
 from bot.dialogue.filling import fill
@@ -115,7 +115,7 @@ class Dialogue:
         u = said.understanding
         if conv.state is State.FILLING and conv.draft is not None:
             return fill(self, conv, said)
-        typed = self._typed_button(conv, said.text)
+        typed = self.typed_button(conv, said.text)
         if typed:
             return press(self, conv, typed)
         if conv.state is State.IDLE or u is None:
@@ -127,15 +127,15 @@ class Dialogue:
         if conv.state is State.CHOOSING_FLOW and not self.answers.aside(
             u, said.text, answering_patents=False
         ):
-            return self._idle(replace(conv, state=State.IDLE, candidates=(), offered=()), said)
+            return self._idle(replace(conv, state=State.IDLE, candidates=()), said)
         if u.intent is Intent.CANCEL and not u.weak and conv.draft is not None:
             return self.confirm_cancel(conv)
-        answer = self.answers.for_intent(u, conv.language) if looks_asked(u) else None
+        answer = self.answers.for_intent(u, conv.language) if not u.weak else None
         if answer is not None:
             return Outcome(conv, (*answer.replies, *self.prompt(conv)), answer.effects)
         return Outcome(conv, (Reply(self.t(conv, "buttons.please")), *self.prompt(conv)))
 
-    def _typed_button(self, conv: Conversation, text: str) -> str | None:
+    def typed_button(self, conv: Conversation, text: str) -> str | None:
         """A button's label typed instead of pressed (提交, 修改, 继续, yes …)."""
         typed = text.strip().strip("。.!！").lower()
         for reply in self.prompt(conv):
@@ -170,16 +170,14 @@ class Dialogue:
     def menu(self, conv: Conversation, key: str) -> Reply:
         buttons = [Button(self.t(conv, f"flow.{k.value}"), f"flow:{k.value}") for k in FlowKind]
         buttons.append(Button(self.t(conv, "button.status"), "status"))
-        return Reply(self.t(conv, key), form._rows(buttons))
+        return Reply(self.t(conv, key), form.rows(buttons))
 
     def choose_flow(self, conv: Conversation, said: Said, likely: list[FlowKind]) -> Outcome:
         order = [*dict.fromkeys([*likely, *FlowKind])]
         drafts = tuple(form.absorb(Draft(k), replace(said, first=True)) for k in order)
         buttons = [Button(self.t(conv, f"flow.{k.value}"), f"flow:{k.value}") for k in order]
-        conv = replace(
-            conv, state=State.CHOOSING_FLOW, offered=tuple(d.flow.value for d in drafts), candidates=drafts
-        )
-        return Outcome(conv, (Reply(self.t(conv, "flow.choose"), form._rows(buttons)),))
+        conv = replace(conv, state=State.CHOOSING_FLOW, candidates=drafts)
+        return Outcome(conv, (Reply(self.t(conv, "flow.choose"), form.rows(buttons)),))
 
     def start(
         self, conv: Conversation, flow: FlowKind, said: Said | None, draft: Draft | None = None
@@ -191,7 +189,7 @@ class Dialogue:
         referral = self.answers.faq.get("other_ip.referral") if flow is FlowKind.OTHER_IP else None
         if referral is not None:
             intro = (*intro, self.answers.entry(referral, conv.language))
-        out = self.advance(replace(conv, candidates=(), offered=()), draft)
+        out = self.advance(replace(conv, candidates=()), draft)
         return replace(out, replies=(*intro, *out.replies))
 
     def advance(self, conv: Conversation, draft: Draft) -> Outcome:
@@ -208,11 +206,9 @@ class Dialogue:
         """What the user is being asked now, to repeat after an aside or a stray message."""
         draft, lang = conv.draft, conv.language
         if conv.state is State.CHOOSING_FLOW:
-            valid = [k for k in conv.offered if k in FlowKind.__members__.values()]
-            buttons = [
-                Button(self.t(conv, f"flow.{k}"), f"flow:{k}") for k in valid or [k.value for k in FlowKind]
-            ]
-            return (Reply(self.t(conv, "flow.choose"), form._rows(buttons)),)
+            flows = conv.offered or tuple(k.value for k in FlowKind)
+            buttons = [Button(self.t(conv, f"flow.{k}"), f"flow:{k}") for k in flows]
+            return (Reply(self.t(conv, "flow.choose"), form.rows(buttons)),)
         if conv.state is State.FILLING and draft is not None and draft.pending:
             fd = field_of(draft.flow, draft.pending)
             return (form.question(self.texts, draft, fd, lang),) if fd else ()
@@ -273,10 +269,3 @@ class Dialogue:
 
     def fields_of(self, draft: Draft) -> list[str]:
         return [fd.name for fd in applicable(draft.flow, draft.fields, draft.channels)]
-
-
-def looks_asked(u: Understanding) -> bool:
-    return not u.weak
-
-
-__all__ = ["Answer", "Dialogue"]

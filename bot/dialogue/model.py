@@ -134,11 +134,14 @@ class Conversation:
     state: State = State.IDLE
     language: str = "zh"
     draft: Draft | None = None
-    offered: tuple[str, ...] = ()
-    """Button data offered by the last reply that expects a choice (flows, FAQ ids)."""
     candidates: tuple[Draft, ...] = ()
     """While choosing a flow: for each flow offered, the draft the opening message already fills."""
     updated_at: datetime | None = None
+
+    @property
+    def offered(self) -> tuple[str, ...]:
+        """The flows offered while choosing, in the order shown."""
+        return tuple(d.flow.value for d in self.candidates)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -146,7 +149,6 @@ class Conversation:
             "state": self.state.value,
             "language": self.language,
             "draft": self.draft.to_dict() if self.draft else None,
-            "offered": list(self.offered),
             "candidates": [d.to_dict() for d in self.candidates],
             "updated_at": self.updated_at.isoformat() if self.updated_at else None,
         }
@@ -161,7 +163,6 @@ class Conversation:
                 State(data["state"]),
                 data.get("language", "zh"),
                 Draft.from_dict(data["draft"]) if data.get("draft") else None,
-                tuple(data.get("offered", ())),
                 tuple(Draft.from_dict(d) for d in data.get("candidates", ())),
                 datetime.fromisoformat(data["updated_at"]) if data.get("updated_at") else None,
             )

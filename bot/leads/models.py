@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -11,6 +12,11 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def to_local(naive_utc: datetime, zone: ZoneInfo) -> datetime:
+    """A stored time in the service's zone, for showing."""
+    return naive_utc.replace(tzinfo=UTC).astimezone(zone)
 
 
 class Base(DeclarativeBase):

@@ -11,7 +11,7 @@ from bot.config import Config
 from bot.dialogue.form import show_value
 from bot.dialogue.states import FlowKind
 from bot.dialogue.texts import Texts
-from bot.leads.models import LeadRow
+from bot.leads.models import LeadRow, to_local
 
 SHOWN_FIELDS = (
     "respondent",
@@ -74,7 +74,7 @@ def priority_text(texts: Texts, lead: LeadRow) -> str:
 
 
 def accepted_line(texts: Texts, staff_name: str, at: datetime, timezone: str) -> str:
-    local = at.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(timezone))
+    local = to_local(at, ZoneInfo(timezone))
     return "\n\n✅ " + texts.get(
         "staff.accepted", name=escape(staff_name), when=local.strftime("%Y-%m-%d %H:%M")
     )
