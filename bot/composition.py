@@ -7,30 +7,24 @@ start-up, and tests call these builders with their own collaborators.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.config import Config
-from intents.understander import Understander, load_understander
-from knowledge.faq import FaqIndex, load_default_faq
 
 if TYPE_CHECKING:
     from telegram.ext import Application
 
-    from bot.dialogue.texts import Texts
-    from bot.intake import Intake
+    from bot.hotline import Core, Hotline
     from bot.leads.db import Database
-
-
-@dataclass(frozen=True)
-class Core:
-    understander: Understander
-    faq: FaqIndex
 
 
 def build_core(config: Config) -> Core:
     """Load jieba, the rules, the gazetteer and the FAQ index: the start-up work."""
+    from bot.hotline import Core
+    from intents.understander import load_understander
+    from knowledge.faq import FaqIndex, load_default_faq
+
     understander = load_understander(config.path(config.nlu.cache_dir))
     faq = FaqIndex(
         load_default_faq(),
@@ -41,36 +35,36 @@ def build_core(config: Config) -> Core:
     return Core(understander, faq)
 
 
-@dataclass
-class Hotline:
-    """The running service without its channel: what Telegram and the console both drive."""
-
-    config: Config
-    core: Core
-    texts: Texts
-    db: Database
-    intake: Intake
-    clock: Callable[[], datetime]
-
-
 def build_hotline(
     config: Config,
     core: Core | None = None,
     db: Database | None = None,
     clock: Callable[[], datetime] | None = None,
 ) -> Hotline:
+    from bot.casework.cases import Cases
+    from bot.casework.desk import Desk
+    from bot.casework.evidence import EvidenceStore
+    from bot.casework.lists import Lists
+    from bot.casework.relay import Relays
     from bot.dialogue.machine import Dialogue
     from bot.dialogue.texts import load_texts
+    from bot.hotline import Hotline
     from bot.intake import Intake
     from bot.leads.db import Database, resolve_url
     from bot.leads.models import utcnow
 
     core = core or build_core(config)
+    clock = clock or utcnow
     texts = load_texts()
     db = db or Database(resolve_url(config.database.url, config.base_dir))
     dialogue = Dialogue(core.faq, texts, timedelta(minutes=config.dialogue.resume_after_minutes))
-    intake = Intake(config, core, dialogue, texts, db)
-    return Hotline(config, core, texts, db, intake, clock or utcnow)
+    cases = Cases(config, texts, clock)
+    relays = Relays(cases)
+    evidence = EvidenceStore(config.path(config.casework.evidence_dir), config.casework.evidence_max_bytes)
+    intake = Intake(config, core.understander, dialogue, texts, db, cases, relays, evidence)
+    desk = Desk(cases, relays, db, lambda: None)
+    lists = Lists(cases, db)
+    return Hotline(config, core, texts, db, intake, desk, lists, cases, evidence, clock)
 
 
 def build_application(config: Config, token: str, hotline: Hotline | None = None) -> Application:

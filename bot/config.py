@@ -12,7 +12,7 @@ import tomllib
 import types
 import typing
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +113,37 @@ class FairConfig:
         return date.fromisoformat(self.starts), date.fromisoformat(self.ends)
 
 
+FILING_CHOICES = ("city", "county", "none")
+
+
+@dataclass(frozen=True)
+class FilingConfig:
+    """Who files each kind of lead as a case (立案): "city", "county" or "none" (never filed)."""
+
+    infringement: str
+    counterfeit: str
+    other_ip: str
+    assistance: str
+
+
+@dataclass(frozen=True)
+class CaseworkConfig:
+    prompt_minutes: int
+    """A staff prompt for words (ForceReply) is answered by that staff member within this time."""
+    case_number_pattern: str
+    """{queue} (the queue's name), {year}, {seq} (per queue and year) for a generated case number."""
+    reject_reasons: tuple[str, ...]
+    departments: tuple[str, ...]
+    """Where other-IP leads are referred (移送)."""
+    evidence_dir: str
+    evidence_max_bytes: int
+    office_hours: str
+    """"HH:MM-HH:MM" on working days: a person answers the /human relay then."""
+    page_size: int
+    """Leads per page of /leads."""
+    filing: FilingConfig
+
+
 @dataclass(frozen=True)
 class Config:
     service: ServiceConfig
@@ -123,6 +154,7 @@ class Config:
     dialogue: DialogueConfig
     deadlines: DeadlinesConfig
     outbox: OutboxConfig
+    casework: CaseworkConfig
     fairs: tuple[FairConfig, ...]
     city: QueueConfig
     counties: tuple[QueueConfig, ...]
@@ -191,6 +223,14 @@ def parse_config(text: str, base_dir: Path = Path(".")) -> Config:
     if sorted(codes) != sorted(COUNTY_CODES):
         missing = sorted(set(COUNTY_CODES) - set(codes)) or sorted(c for c in codes if codes.count(c) > 1)
         raise ConfigError(f"counties: the 11 county queues must each appear once (check {missing[:3]})")
+    for kind in ("infringement", "counterfeit", "other_ip", "assistance"):
+        if getattr(config.casework.filing, kind) not in FILING_CHOICES:
+            raise ConfigError(f"casework.filing.{kind}: one of {', '.join(FILING_CHOICES)}")
+    _check_office_hours(config.casework.office_hours)
+    try:
+        config.casework.case_number_pattern.format(queue="平遥县", year=2026, seq=1)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ConfigError(f"casework.case_number_pattern: only {{queue}}, {{year}}, {{seq}} ({exc})") from exc
     for n, fair in enumerate(config.fairs):
         try:
             starts, ends = fair.dates
@@ -199,6 +239,20 @@ def parse_config(text: str, base_dir: Path = Path(".")) -> Config:
         if ends < starts or fair.county_code not in (*COUNTY_CODES, config.city.code):
             raise ConfigError(f"fairs[{n}]: ends before it starts, or an unknown county_code")
     return dataclasses.replace(config, base_dir=base_dir)
+
+
+def _check_office_hours(value: str) -> None:
+    try:
+        opens, closes = office_hours(value)
+    except ValueError:
+        raise ConfigError('casework.office_hours: "HH:MM-HH:MM", e.g. "08:30-17:30"') from None
+    if closes <= opens:
+        raise ConfigError("casework.office_hours: closes before it opens")
+
+
+def office_hours(value: str) -> tuple[time, time]:
+    opens, _, closes = value.partition("-")
+    return time.fromisoformat(opens.strip()), time.fromisoformat(closes.strip())
 
 
 def load_config(path: Path) -> Config:

@@ -1,9 +1,10 @@
-"""The hotline's core service: one inbound event in, in one transaction, replies out.
+"""The citizen's service: one inbound event in, in one transaction, replies out.
 
 Channels (Telegram, console) translate their input into `Incoming` and send back the replies;
 everything else happens here: redelivered updates are dropped, the chat's conversation row is
-locked, the dialogue steps, its effects run, and staff notifications are queued in the outbox, all
-committed together or not at all.
+locked, the citizen's side of a case (a rating, 补充材料, a relay to a person) or the dialogue
+steps, its effects run, and staff cards are queued in the outbox, all committed together or not
+at all. Staff actions are the desk's (`bot/casework/desk.py`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.composition import Core
+from bot.casework.cases import Cases
+from bot.casework.citizen import CitizenDesk
+from bot.casework.evidence import EvidenceStore, Fetched
+from bot.casework.relay import Relays, link_evidence
 from bot.config import Config
 from bot.dialogue.machine import Dialogue
 from bot.dialogue.model import (
@@ -26,6 +30,7 @@ from bot.dialogue.model import (
     Inbound,
     InboundKind,
     LookupPatents,
+    OpenRelay,
     Reply,
     ShowStatus,
     SubmitLead,
@@ -33,11 +38,10 @@ from bot.dialogue.model import (
 from bot.dialogue.texts import Texts
 from bot.leads import store
 from bot.leads.db import Database
-from bot.leads.models import to_local, utcnow
+from bot.leads.models import LeadRow, to_local, utcnow
 from bot.leads.submit import create_lead
-from bot.notify import outbox
-from bot.notify.staff import accepted_line
 from bot.patent_reply import patent_reply
+from intents.understander import Understander
 
 log = logging.getLogger(__name__)
 
@@ -47,66 +51,149 @@ class Incoming:
     chat_id: int
     inbound: Inbound
     update_id: int | None = None
+    reply_to: int | None = None
+    """The id of the bot's message this one replies to (a comment after a rating)."""
 
 
 class Intake:
     def __init__(
         self,
         config: Config,
-        core: Core,
+        understander: Understander,
         dialogue: Dialogue,
         texts: Texts,
         db: Database,
+        cases: Cases,
+        relays: Relays,
+        evidence: EvidenceStore,
         wake_outbox: Callable[[], None] = lambda: None,
     ) -> None:
         self.config = config
-        self.core = core
+        self.understander = understander
         self.dialogue = dialogue
         self.texts = texts
         self.db = db
+        self.cases = cases
+        self.relays = relays
+        self.citizen = CitizenDesk(cases, relays)
+        self.evidence = evidence
         self.wake_outbox = wake_outbox
         self.zone = ZoneInfo(config.service.timezone)
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         inbound = incoming.inbound
         understanding = (
-            self.core.understander.understand(inbound.text) if inbound.kind is InboundKind.TEXT else None
+            self.understander.understand(inbound.text) if inbound.kind is InboundKind.TEXT else None
         )
+        fetched = await self.evidence.fetch(inbound.evidence) if inbound.evidence is not None else None
         try:
             async with self.db.transaction() as session:
                 if incoming.update_id is not None and not await store.first_time(session, incoming.update_id):
                     log.info("update %s already processed; dropped", incoming.update_id)
                     return []
                 row = await store.lock_conversation(session, incoming.chat_id)
-                outcome = self.dialogue.step(Conversation.from_dict(row.data), inbound, understanding)
+                conv = Conversation.from_dict(row.data)
+                if fetched is not None:
+                    await self._keep_file(session, incoming, fetched)
+                case_replies = await self._case_side(session, incoming, conv)
+                if case_replies is not None:
+                    row.updated_at = utcnow()
+                    self.wake_outbox()
+                    return case_replies
+                outcome = self.dialogue.step(conv, inbound, understanding)
                 replies: list[Reply] = []
                 for effect in outcome.effects:
-                    replies.extend(await self._carry_out(session, effect, incoming.chat_id))
+                    replies.extend(await self._carry_out(session, effect, incoming.chat_id, inbound.now))
                 row.data = outcome.conversation.to_dict()
                 row.updated_at = utcnow()
         except IntegrityError:
             log.info("update %s processed concurrently elsewhere; dropped", incoming.update_id)
             return []
-        if any(isinstance(e, SubmitLead) for e in outcome.effects):
+        if any(isinstance(e, SubmitLead | OpenRelay) for e in outcome.effects):
             self.wake_outbox()
         return [*replies, *outcome.replies]
 
-    async def _carry_out(self, session: AsyncSession, effect: Effect, chat_id: int) -> list[Reply]:
+    async def _keep_file(self, session: AsyncSession, incoming: Incoming, fetched: Fetched) -> None:
+        evidence = incoming.inbound.evidence
+        assert evidence is not None
+        row = EvidenceStore.row(incoming.chat_id, evidence, fetched)
+        relay = await self.relays.active(session, incoming.chat_id)
+        if relay is not None and relay.kind == "info":
+            row.lead_id = relay.lead_id
+        session.add(row)
+
+    async def _case_side(
+        self, session: AsyncSession, incoming: Incoming, conv: Conversation
+    ) -> list[Reply] | None:
+        """The citizen's part in a case, ahead of the dialogue; None when the message is the dialogue's."""
+        inbound, chat_id = incoming.inbound, incoming.chat_id
+        if inbound.kind is InboundKind.BUTTON and inbound.text.startswith("cz:"):
+            return await self.citizen.press(session, chat_id, inbound.text, conv.language)
+        if incoming.reply_to is not None and inbound.kind is InboundKind.TEXT:
+            comment = await self.citizen.comment(session, chat_id, incoming.reply_to, inbound.text)
+            if comment is not None:
+                return [comment]
+        if conv.draft is not None:
+            return None
+        relay = await self.relays.active(session, chat_id)
+        if relay is None:
+            return None
+        if inbound.kind is InboundKind.COMMAND and inbound.text in ("cancel", "end"):
+            await self.relays.end(session, relay, by_staff=False)
+            return [Reply(self.texts.get("relay.ended", relay.language))]
+        if inbound.kind in (InboundKind.TEXT, InboundKind.FILE) and (
+            inbound.text.strip() or inbound.evidence
+        ):
+            return [await self.relays.citizen_says(session, relay, inbound.text, inbound.evidence)]
+        return None
+
+    async def _carry_out(
+        self, session: AsyncSession, effect: Effect, chat_id: int, now: datetime
+    ) -> list[Reply]:
         if isinstance(effect, ShowStatus):
             return [await self._status(session, effect, chat_id)]
         if isinstance(effect, LookupPatents):
             entries = await store.register_entries(session, list(effect.numbers))
             return [patent_reply(self.texts, n, entries.get(n), effect.language) for n in effect.numbers]
-        lead = await create_lead(session, self.config, self.texts, effect, chat_id, self.local_now())
-        queue = self.queue_name(lead.queue_code, effect.language)
-        t = self.texts.get
-        deadline = t("lead.deadline", effect.language, date=lead.accept_due.isoformat())
-        text = t(
-            "lead.submitted", effect.language, tracking=lead.tracking_number, queue=queue, deadline=deadline
+        if isinstance(effect, OpenRelay):
+            return [await self.relays.open_human(session, chat_id, effect.language, now)]
+        return [await self._submit(session, effect, chat_id)]
+
+    async def _submit(self, session: AsyncSession, effect: SubmitLead, chat_id: int) -> Reply:
+        lead = await create_lead(session, self.config, effect, chat_id, self.local_now())
+        files = [str(e.get("file_id")) for e in effect.fields.get("evidence") or [] if isinstance(e, dict)]
+        await link_evidence(session, lead, files)
+        targets = dict.fromkeys(
+            c for c in (self.config.queues[lead.queue_code].chat_id, self.config.city.chat_id) if c
         )
+        for target in targets:
+            await self.cases.post_card(session, lead, target, purpose="staff_new_lead")
+        if not targets:
+            log.warning(
+                "lead %s: no staff chat configured for queue %s or the city",
+                lead.tracking_number,
+                lead.queue_code,
+            )
+        return Reply(self._receipt(lead, effect.language))
+
+    def _receipt(self, lead: LeadRow, language: str) -> str:
+        t = self.texts.get
+        queue = self.cases.queue_name(lead.queue_code, language)
+        checks_first = (
+            self.cases.filing(lead.kind).value == "city" and lead.queue_code != self.config.city.code
+        )
+        if checks_first:
+            queue = t(
+                "lead.route.checks",
+                language,
+                queue=queue,
+                city=self.cases.queue_name(self.config.city.code, language),
+            )
+        deadline = t("lead.deadline", language, date=lead.accept_due.isoformat())
+        text = t("lead.submitted", language, tracking=lead.tracking_number, queue=queue, deadline=deadline)
         if lead.anonymous:
-            text += "\n" + t("lead.anonymous", effect.language)
-        return [Reply(text)]
+            text += "\n" + t("lead.anonymous", language)
+        return text
 
     async def _status(self, session: AsyncSession, effect: ShowStatus, chat_id: int) -> Reply:
         t, lang = self.texts.get, effect.language
@@ -115,73 +202,25 @@ class Intake:
             return Reply(t("status.not_found", lang, tracking=effect.tracking_number))
         if not leads:
             return Reply(t("status.none", lang))
+        if effect.tracking_number:
+            lead = await store.lead_by_tracking(session, effect.tracking_number)
+            assert lead is not None
+            return await self.citizen.timeline(session, lead, lang)
         lines = [t("status.title", lang)]
-        for lead in leads:
-            when = to_local(lead.last_change, self.zone).strftime("%Y-%m-%d %H:%M")
+        for summary in leads:
+            when = to_local(summary.last_change, self.zone).strftime("%Y-%m-%d %H:%M")
             lines.append(
                 t(
                     "status.line",
                     lang,
-                    tracking=lead.tracking_number,
-                    kind=t(f"flow.{lead.kind}", lang),
-                    status=t(f"status.{lead.status}", lang),
+                    tracking=summary.tracking_number,
+                    kind=t(f"flow.{summary.kind}", lang),
+                    status=t(f"status.{summary.status}", lang),
                     when=when,
                 )
             )
+        lines.append(t("status.more", lang))
         return Reply("\n".join(lines))
-
-    async def accept(self, update_id: int | None, tracking: str, user_id: int, user_name: str) -> str:
-        """A staff member pressed 受理. Returns the text of the callback answer."""
-        t = self.texts.get
-        async with self.db.transaction() as session:
-            if update_id is not None and not await store.first_time(session, update_id):
-                return ""
-            lead = await store.lead_by_tracking(session, tracking, lock=True)
-            if lead is None:
-                return t("staff.unknown_lead")
-            allowed = self.config.queues[lead.queue_code].staff_ids + self.config.city.staff_ids
-            if user_id not in allowed:
-                log.warning(
-                    "lead %s: accept refused for user %s (not staff of %s)",
-                    tracking,
-                    user_id,
-                    lead.queue_code,
-                )
-                return t("staff.refused")
-            if lead.status != "new":
-                return t("staff.already")
-            now = utcnow()
-            lead.status, lead.accepted_by, lead.accepted_at = "accepted", user_id, now
-            await store.add_event(session, lead, f"staff:{user_id}", "accepted", {"name": user_name})
-            line = accepted_line(self.texts, user_name, now, self.config.service.timezone)
-            for sent in await outbox.notifications_of(session, lead.id, "staff_new_lead"):
-                outbox.enqueue(
-                    session,
-                    sent.chat_id,
-                    "staff_edit",
-                    sent.text + line,
-                    html=True,
-                    lead_id=lead.id,
-                    edit_of=sent.id,
-                )
-            queue = self.queue_name(lead.queue_code, lead.language)
-            outbox.enqueue(
-                session,
-                lead.chat_id,
-                "citizen_update",
-                t("lead.accepted", lead.language, tracking=lead.tracking_number, queue=queue),
-                lead_id=lead.id,
-            )
-        log.info("lead %s accepted by staff %s", tracking, user_id)
-        self.wake_outbox()
-        return t("staff.accepted_ok")
-
-    def queue_name(self, code: str, language: str) -> str:
-        if language == "en":
-            key = "queue.city" if code == self.config.city.code else f"choice.county.{code}"
-            if self.texts.has(key):
-                return self.texts.get(key, "en")
-        return self.config.queues[code].name
 
     def local_now(self) -> datetime:
         return datetime.now(self.zone)

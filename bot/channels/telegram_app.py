@@ -1,7 +1,8 @@
 """The python-telegram-bot application: thin handlers that call the core and send what it returns.
 
-Citizens talk to the bot in private chats. Staff groups only see notifications and press 受理;
-`/chatid` in a group tells the operator the ids to put in config.toml.
+Citizens talk to the bot in private chats. In staff groups (privacy mode on: the bot sees commands
+and replies to its own messages) staff press the buttons of lead cards and prompts, answer prompts
+by replying, answer citizens relayed to them by replying, and use /leads, /lead, /find, /chatid.
 """
 
 from __future__ import annotations
@@ -9,19 +10,29 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import CallbackQuery, Update
+from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bot.channels.telegram_io import TelegramSender, inbound_of, send_reply
-from bot.composition import Hotline
-from bot.dialogue.model import Inbound
+from bot.casework.desk import StaffPress, StaffReply
+from bot.channels.telegram_io import (
+    TelegramFetcher,
+    TelegramSender,
+    command_of,
+    inbound_of,
+    reply_keyboard,
+    send_reply,
+)
+from bot.dialogue.model import Inbound, Reply
+from bot.hotline import Hotline
 from bot.intake import Incoming
 from bot.notify.worker import OutboxWorker
 
 log = logging.getLogger(__name__)
 RATE_LIMIT_RETRIES = 1
+STAFF_PRESSES = ("cw:", "cp:", "accept:", "hr:")
+LIST_PRESSES = ("ls:", "lo:")
 
 
 def build_telegram_application(hotline: Hotline, token: str) -> Application:
@@ -54,8 +65,9 @@ async def _start_worker(app: Application) -> None:
         await app.bot.set_my_commands(english, language_code="en")
     except TelegramError as exc:
         log.warning("could not set the command menu: %s", exc)
+    hotline.evidence.fetcher = TelegramFetcher(app.bot)
     worker = OutboxWorker(hotline.db, TelegramSender(app.bot), hotline.config.outbox)
-    hotline.intake.wake_outbox = worker.wake.set
+    hotline.set_wake(worker.wake.set)
     stop = asyncio.Event()
     app.bot_data["outbox_stop"] = stop
     app.bot_data["outbox_task"] = asyncio.create_task(worker.run(stop), name="outbox")
@@ -75,36 +87,111 @@ async def _on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     query, message, chat = update.callback_query, update.effective_message, update.effective_chat
     if chat is None:
         return
-    if query is not None and query.data and query.data.startswith("accept:"):
-        user = query.from_user
-        answer = await hotline.intake.accept(
-            update.update_id, query.data.split(":", 1)[1], user.id, user.full_name
-        )
-        await _answer(query, answer or None)
-        return
     if chat.type != ChatType.PRIVATE:
-        if message is not None and message.text and message.text.split("@")[0].strip() == "/chatid":
-            user_id = message.from_user.id if message.from_user else 0
-            await message.reply_text(f"chat_id = {chat.id}\nuser_id = {user_id}")
+        await _in_group(hotline, update, context)
         return
     now = hotline.clock()
+    reply_to = None
     if query is not None:
         await _answer(query, None)
         inbound = Inbound.press(query.data or "", now)
     elif message is not None:
         inbound = inbound_of(message, now)
+        reply_to = message.reply_to_message.message_id if message.reply_to_message else None
     else:
         return
-    replies = await hotline.intake.handle(Incoming(chat.id, inbound, update.update_id))
+    replies = await hotline.intake.handle(Incoming(chat.id, inbound, update.update_id, reply_to))
     for reply in replies:
         await send_reply(context.bot, chat.id, reply)
 
 
-async def _answer(query: CallbackQuery, text: str | None) -> None:
+async def _in_group(hotline: Hotline, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query, message, chat = update.callback_query, update.effective_message, update.effective_chat
+    assert chat is not None
+    if query is not None:
+        data, user = query.data or "", query.from_user
+        if data.startswith(LIST_PRESSES):
+            await _answer(query, None)
+            await _list_press(hotline, query, data, context)
+            return
+        message_id = query.message.message_id if query.message else None
+        press = StaffPress(chat.id, message_id, user.id, user.full_name, data, update.update_id)
+        answer = await hotline.desk.press(press)
+        await _answer(query, answer.text or None, answer.alert)
+        return
+    if message is None or message.from_user is None:
+        return
+    user = message.from_user
+    command = command_of(message.text or "")
+    if command is not None:
+        await _group_command(hotline, message, command, context)
+        return
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id:
+        text = message.text or message.caption or ""
+        reply = StaffReply(chat.id, replied.message_id, user.id, user.full_name, text, update.update_id)
+        await hotline.desk.reply(reply)
+
+
+async def _group_command(
+    hotline: Hotline, message: Message, command: tuple[str, str], context: ContextTypes.DEFAULT_TYPE
+) -> None:
+    name, args = command
+    user_id = message.from_user.id if message.from_user else 0
+    chat_id = message.chat.id
+    if name == "chatid":
+        await message.reply_text(f"chat_id = {chat_id}\nuser_id = {user_id}")
+        return
+    if name not in ("leads", "lead", "find"):
+        return
+    viewer = hotline.lists.viewer(chat_id, user_id)
+    if isinstance(viewer, str):
+        await message.reply_text(hotline.texts.get(viewer))
+        return
+    if name == "leads":
+        reply = await hotline.lists.leads(viewer, args.strip() or "open")
+    elif name == "find":
+        reply = await hotline.lists.find(viewer, args)
+    else:
+        reply, queued = await hotline.lists.lead(viewer, args.strip().upper())
+        if queued:
+            hotline.desk.wake_outbox()
+    await send_reply(context.bot, chat_id, reply)
+
+
+async def _list_press(
+    hotline: Hotline, query: CallbackQuery, data: str, context: ContextTypes.DEFAULT_TYPE
+) -> None:
+    chat_id = query.message.chat.id if query.message else 0
+    viewer = hotline.lists.viewer(chat_id, query.from_user.id)
+    if isinstance(viewer, str):
+        await context.bot.send_message(chat_id, hotline.texts.get(viewer))
+        return
+    kind, _, rest = data.partition(":")
+    if kind == "lo":
+        reply, queued = await hotline.lists.lead(viewer, rest)
+        if queued:
+            hotline.desk.wake_outbox()
+        await send_reply(context.bot, chat_id, reply)
+        return
+    filter_name, _, page = rest.partition(":")
+    listing = await hotline.lists.leads(viewer, filter_name, int(page) if page.isdigit() else 0)
+    await _edit_list(query, listing)
+
+
+async def _edit_list(query: CallbackQuery, listing: Reply) -> None:
+    try:
+        await query.edit_message_text(listing.text, parse_mode="HTML", reply_markup=reply_keyboard(listing))
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            raise
+
+
+async def _answer(query: CallbackQuery, text: str | None, alert: bool = False) -> None:
     """Stops the button's spinner. A press answered before (a redelivered update) or pressed while
     the bot was down is too old to answer; it is still handled."""
     try:
-        await query.answer(text)
+        await query.answer(text[:200] if text else None, show_alert=alert)
     except BadRequest as exc:
         if "query is too old" not in str(exc).lower() and "query id is invalid" not in str(exc).lower():
             raise

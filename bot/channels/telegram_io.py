@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dtm
 from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
@@ -14,6 +14,7 @@ from bot.dialogue.model import Evidence, Inbound, InboundKind, Reply
 from bot.notify.sender import RetryLater, Undeliverable
 
 TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH
+CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH
 
 
 def inbound_of(message: Message, now: dtm.datetime) -> Inbound:
@@ -23,7 +24,7 @@ def inbound_of(message: Message, now: dtm.datetime) -> Inbound:
             InboundKind.FILE,
             now,
             message.caption or "",
-            Evidence(largest.file_id, "photo", message.caption or ""),
+            Evidence(largest.file_id, "photo", message.caption or "", largest.file_size),
         )
     if message.document:
         doc = message.document
@@ -31,15 +32,37 @@ def inbound_of(message: Message, now: dtm.datetime) -> Inbound:
             InboundKind.FILE,
             now,
             message.caption or "",
-            Evidence(doc.file_id, "document", doc.file_name or ""),
+            Evidence(doc.file_id, "document", doc.file_name or "", doc.file_size),
         )
     if message.video:
-        return Inbound(InboundKind.FILE, now, "", Evidence(message.video.file_id, "video"))
+        video = message.video
+        return Inbound(InboundKind.FILE, now, "", Evidence(video.file_id, "video", "", video.file_size))
     text = message.text or message.caption or ""
-    if text.startswith("/"):
-        name = text[1:].split(maxsplit=1)[0].split("@", 1)[0] if len(text) > 1 else ""
-        return Inbound.command(name, now)
+    command = command_of(text)
+    if command is not None:
+        return Inbound.command(command[0], now, command[1])
     return Inbound.say(text, now)
+
+
+def command_of(text: str) -> tuple[str, str] | None:
+    """`/name@bot args` → (name, args); None when the text is not a command."""
+    if not text.startswith("/"):
+        return None
+    words = text[1:].split(maxsplit=1)
+    if not words:
+        return "", ""
+    return words[0].split("@", 1)[0].lower(), words[1] if len(words) > 1 else ""
+
+
+class TelegramFetcher:
+    """Evidence files through getFile: the bytes of a file a user sent."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def fetch(self, file_id: str) -> bytes:
+        file = await self.bot.get_file(file_id)
+        return bytes(await file.download_as_bytearray())
 
 
 def keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup | None:
@@ -94,14 +117,34 @@ class TelegramSender:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
 
-    async def send(self, chat_id: int, text: str, html: bool, buttons: list[dict[str, Any]]) -> int:
+    async def send(
+        self, chat_id: int, text: str, html: bool, buttons: list[dict[str, Any]], force_reply: bool = False
+    ) -> int:
+        markup = ForceReply(selective=True) if force_reply else outbox_keyboard(buttons)
         try:
             message = await self.bot.send_message(
                 chat_id,
                 text[:TEXT_LIMIT],
                 parse_mode=ParseMode.HTML if html else None,
-                reply_markup=outbox_keyboard(buttons),
+                reply_markup=markup,
             )
+        except RetryAfter as exc:
+            raise RetryLater(_seconds(exc.retry_after), str(exc)) from exc
+        except (Forbidden, BadRequest) as exc:
+            raise Undeliverable(str(exc)) from exc
+        return message.message_id
+
+    async def send_file(self, chat_id: int, file_id: str, kind: str, caption: str, html: bool = False) -> int:
+        mode = ParseMode.HTML if html else None
+        try:
+            if kind == "photo":
+                message = await self.bot.send_photo(
+                    chat_id, file_id, caption=caption[:CAPTION_LIMIT], parse_mode=mode
+                )
+            else:
+                message = await self.bot.send_document(
+                    chat_id, file_id, caption=caption[:CAPTION_LIMIT], parse_mode=mode
+                )
         except RetryAfter as exc:
             raise RetryLater(_seconds(exc.retry_after), str(exc)) from exc
         except (Forbidden, BadRequest) as exc:

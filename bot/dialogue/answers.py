@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.dialogue.model import Button, Effect, LookupPatents, Reply, ShowStatus
+from bot.dialogue.model import Button, Effect, LookupPatents, OpenRelay, Reply, ShowStatus
 from bot.dialogue.texts import Texts
 from intents.labels import Intent
 from intents.understanding import Understanding
@@ -60,7 +60,7 @@ class Answers:
         if u.intent is Intent.LEGAL_FAQ:
             return self.search(u.text, language)
         if u.intent is Intent.HUMAN_AGENT:
-            return Answer((Reply(self.texts.get("human", language)),))
+            return Answer(effects=(OpenRelay(language),))
         return None
 
     def aside(self, u: Understanding | None, text: str, answering_patents: bool) -> bool:

@@ -21,6 +21,7 @@ from bot.dialogue.model import (
     Draft,
     Inbound,
     InboundKind,
+    OpenRelay,
     Outcome,
     Reply,
     ShowStatus,
@@ -28,6 +29,7 @@ from bot.dialogue.model import (
 )
 from bot.dialogue.states import FlowKind, State
 from bot.dialogue.texts import Texts
+from intents.entities import find_tracking_numbers
 from intents.labels import Intent
 from intents.understanding import Understanding
 from knowledge.faq import FaqIndex
@@ -53,7 +55,7 @@ class Dialogue:
         if stale and not (inbound.kind is InboundKind.COMMAND and inbound.text == "cancel"):
             out = self._offer_resume(conv)
         elif inbound.kind is InboundKind.COMMAND:
-            out = self._command(conv, inbound.text)
+            out = self._command(conv, inbound.text, inbound.args)
         elif inbound.kind is InboundKind.FILE:
             out = self._file(conv, inbound)
         elif inbound.kind is InboundKind.BUTTON:
@@ -71,7 +73,7 @@ class Dialogue:
 
     # ---- commands, files, text -------------------------------------------------------------
 
-    def _command(self, conv: Conversation, name: str) -> Outcome:
+    def _command(self, conv: Conversation, name: str, args: str = "") -> Outcome:
         if name == "start":
             return self._offer_resume(conv) if conv.draft else self.welcome(conv)
         if name == "help":
@@ -83,12 +85,15 @@ class Dialogue:
                 else Outcome(replace(conv, state=State.IDLE), (Reply(self.t(conv, "cancel.nothing")),))
             )
         if name == "status":
-            return Outcome(conv, self.prompt(conv), (ShowStatus(conv.language),))
+            tracking = find_tracking_numbers(args.upper())
+            return Outcome(
+                conv, self.prompt(conv), (ShowStatus(conv.language, tracking[0] if tracking else None),)
+            )
         if name in ("english", "en", "chinese", "zh", "中文"):
             conv = replace(conv, language="en" if name in ("english", "en") else "zh")
             return Outcome(conv, (Reply(self.t(conv, "language.set")), *self.prompt(conv)))
         if name in ("human", "agent", "rengong"):
-            return Outcome(conv, (Reply(self.t(conv, "human")), *self.prompt(conv)))
+            return Outcome(conv, self.prompt(conv), (OpenRelay(conv.language),))
         if name in ("report", "complain", "new", "menu"):
             return (
                 Outcome(conv, (self.menu(conv, "menu.pick"),))

@@ -26,6 +26,8 @@ class Evidence:
     file_id: str
     kind: str
     name: str = ""
+    size: int | None = None
+    """The size the platform announced, to refuse a file too large before fetching it."""
 
     def to_dict(self) -> dict[str, str]:
         return {"file_id": self.file_id, "kind": self.kind, "name": self.name}
@@ -38,6 +40,8 @@ class Inbound:
     text: str = ""
     """The message text, the command's name (without "/"), or the button's data."""
     evidence: Evidence | None = None
+    args: str = ""
+    """A command's words after its name (`/status JZ-…`)."""
 
     @classmethod
     def say(cls, text: str, now: datetime) -> Inbound:
@@ -48,8 +52,8 @@ class Inbound:
         return cls(InboundKind.BUTTON, now, data)
 
     @classmethod
-    def command(cls, name: str, now: datetime) -> Inbound:
-        return cls(InboundKind.COMMAND, now, name.lower())
+    def command(cls, name: str, now: datetime, args: str = "") -> Inbound:
+        return cls(InboundKind.COMMAND, now, name.lower(), args=args)
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,14 @@ class ShowStatus:
     tracking_number: str | None = None
 
 
-Effect = SubmitLead | LookupPatents | ShowStatus
+@dataclass(frozen=True)
+class OpenRelay:
+    """The user wants a person: the service relays the chat to staff."""
+
+    language: str
+
+
+Effect = SubmitLead | LookupPatents | ShowStatus | OpenRelay
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,17 @@ class Texts:
         return [t[key] for t in self._table.values() if key in t]
 
 
+TEXT_FILES = (("bot.dialogue", "texts.toml"), ("bot.casework", "texts.toml"))
+"""The conversation's texts, then casework's (cards, prompts, what the citizen is told of a case)."""
+
+
 def load_texts() -> Texts:
-    raw = resources.files("bot.dialogue").joinpath("data", "texts.toml").read_text(encoding="utf-8")
-    return Texts(tomllib.loads(raw))
+    table: dict[str, dict[str, str]] = {}
+    for package, name in TEXT_FILES:
+        raw = resources.files(package).joinpath("data", name).read_text(encoding="utf-8")
+        for language, texts in tomllib.loads(raw).items():
+            clash = set(table.get(language, {})) & set(texts)
+            if clash:
+                raise ValueError(f"{package}/data/{name}: keys defined twice: {sorted(clash)[:3]}")
+            table.setdefault(language, {}).update(texts)
+    return Texts(table)

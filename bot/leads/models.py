@@ -55,6 +55,30 @@ class LeadRow(Base):
     accepted_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # casework (bot/casework/lifecycle.py)
+    stage_due: Mapped[date | None]
+    """The deadline of the stage the lead is in now; set by every action."""
+    resume_status: Mapped[str | None] = mapped_column(String(16))
+    """Where a waiting lead (待补充, 复核中) goes back to."""
+    handler_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    """The staff member who acted last (我经办的)."""
+    transferred_from: Mapped[str | None] = mapped_column(String(6))
+    city_assigned: Mapped[bool] = mapped_column(default=False)
+    case_number: Mapped[str | None] = mapped_column(String(80))
+    outcome: Mapped[str | None] = mapped_column(String(24))
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    fine_fen: Mapped[int | None] = mapped_column(BigInteger)
+    """An administrative penalty's fine in fen (1/100 yuan)."""
+    department: Mapped[str | None] = mapped_column(String(120))
+    closed_at: Mapped[datetime | None]
+    rating: Mapped[int | None]
+    rating_comment: Mapped[str | None] = mapped_column(Text)
+    reviewed: Mapped[bool] = mapped_column(default=False)
+
+    @property
+    def confidential(self) -> bool:
+        """The reporter asked that their contact be kept from the group (shown masked)."""
+        return self.fields.get("contact") == "confidential"
 
 
 class LeadPatentRow(Base):
@@ -96,7 +120,10 @@ class ProcessedUpdateRow(Base):
 
 class OutboxRow(Base):
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "not_before"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "not_before"),
+        Index("ix_outbox_chat_message", "chat_id", "message_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
@@ -112,9 +139,83 @@ class OutboxRow(Base):
     not_before: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_at: Mapped[datetime | None]
     message_id: Mapped[int | None] = mapped_column(BigInteger)
+    force_reply: Mapped[bool] = mapped_column(default=False)
+    """Sent with Telegram's ForceReply, selective: the mentioned staff member's reply is the answer."""
+    file_id: Mapped[str | None] = mapped_column(String(200))
+    """For a photo or document sent by the platform's file id (evidence shown to staff)."""
+    file_kind: Mapped[str | None] = mapped_column(String(10))
+    relay_id: Mapped[int | None] = mapped_column(ForeignKey("relays.id", ondelete="SET NULL"))
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+
+
+class CaseCounterRow(Base):
+    """The last generated case number's sequence per queue and year."""
+
+    __tablename__ = "case_counters"
+
+    queue_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int]
+
+
+class StaffPromptRow(Base):
+    """An action waiting for a staff member's words or pick: answered by that member only, in
+    `chat_id`, within the configured minutes, once."""
+
+    __tablename__ = "staff_prompts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    staff_id: Mapped[int] = mapped_column(BigInteger)
+    staff_name: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(24))
+    step: Mapped[str] = mapped_column(String(16))
+    """What is asked now: county, outcome, department (picks) or reason, fine, note, case_number,
+    question (words)."""
+    status_at_prompt: Mapped[str] = mapped_column(String(16))
+    data: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    done: Mapped[bool] = mapped_column(default=False)
+
+
+class EvidenceRow(Base):
+    """A file a citizen sent: downloaded into the evidence directory with its hash."""
+
+    __tablename__ = "evidence_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    file_id: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    path: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12))
+    """stored, too_large or failed (not downloaded; the file id is still kept)."""
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RelayRow(Base):
+    """A citizen's chat relayed to a staff group: 补充材料 (kind info) or /human (kind human)."""
+
+    __tablename__ = "relays"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    citizen_chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    staff_chat_id: Mapped[int] = mapped_column(BigInteger)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    queue_code: Mapped[str] = mapped_column(String(6))
+    language: Mapped[str] = mapped_column(String(2))
+    active: Mapped[bool] = mapped_column(default=True)
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
 
 
 class PatentRegisterRow(Base):

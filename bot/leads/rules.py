@@ -80,3 +80,14 @@ def add_working_days(start: date, days: int) -> date:
 
 def deadlines(rule: DeadlineConfig, created: date) -> tuple[date, date]:
     return add_working_days(created, rule.accept_working_days), created + timedelta(days=rule.close_days)
+
+
+def stage_due(rule: DeadlineConfig, status: str, today: date) -> date | None:
+    """The deadline of the stage a lead enters today. 待受理 and 已受理 (the decision to file) are
+    counted in working days (facts 3.2, 3.4), a filed case's closing in days (3.3, 3.6). While the
+    lead waits for the citizen (待补充) no clock runs; an ended lead has none."""
+    if status in ("new", "returned", "accepted", "handed_up", "review"):
+        return add_working_days(today, rule.accept_working_days)
+    if status == "filed":
+        return today + timedelta(days=rule.close_days)
+    return None

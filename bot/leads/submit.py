@@ -1,4 +1,4 @@
-"""A submitted form becomes a lead: routed, prioritised, given deadlines, announced to staff."""
+"""A submitted form becomes a lead: routed, prioritised, given deadlines."""
 
 from __future__ import annotations
 
@@ -9,11 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
 from bot.dialogue.model import SubmitLead
-from bot.dialogue.texts import Texts
 from bot.leads import rules, store
 from bot.leads.models import LeadRow
-from bot.notify import outbox
-from bot.notify.staff import notification
 from bot.privacy import mask_name, mask_phone
 from knowledge.patent_numbers import find_patent_numbers
 
@@ -27,8 +24,9 @@ def _patents(effect: SubmitLead) -> list[str]:
 
 
 async def create_lead(
-    session: AsyncSession, config: Config, texts: Texts, effect: SubmitLead, chat_id: int, now: datetime
+    session: AsyncSession, config: Config, effect: SubmitLead, chat_id: int, now: datetime
 ) -> LeadRow:
+    """The lead and its first event; its cards are posted by the caller (bot/casework)."""
     fields = dict(effect.fields)
     name, phone = fields.pop("name", None), fields.pop("phone", None)
     anonymous = fields.get("contact") == "anonymous"
@@ -67,18 +65,9 @@ async def create_lead(
         evidence_count=len(fields.get("evidence") or []),
         accept_due=accept_due,
         close_due=close_due,
+        stage_due=accept_due,
     )
     await store.add_lead(session, lead, patents, actor="citizen")
-    text, buttons = notification(config, texts, lead)
-    targets = dict.fromkeys(c for c in (config.queues[lead.queue_code].chat_id, config.city.chat_id) if c)
-    for target in targets:
-        outbox.enqueue(session, target, "staff_new_lead", text, html=True, buttons=buttons, lead_id=lead.id)
-    if not targets:
-        log.warning(
-            "lead %s: no staff chat configured for queue %s or the city",
-            lead.tracking_number,
-            lead.queue_code,
-        )
     log.info(
         "lead %s created: kind=%s queue=%s (%s) priority=%s contact=%s %s",
         lead.tracking_number,

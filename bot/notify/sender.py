@@ -16,8 +16,15 @@ class Undeliverable(Exception):
 
 
 class Sender(Protocol):
-    async def send(self, chat_id: int, text: str, html: bool, buttons: list[dict[str, Any]]) -> int:
-        """Sends a message and returns its message id. Buttons: [{"label", "data", "row"}]."""
+    async def send(
+        self, chat_id: int, text: str, html: bool, buttons: list[dict[str, Any]], force_reply: bool = False
+    ) -> int:
+        """Sends a message and returns its message id. Buttons: [{"label", "data", "row"}].
+        `force_reply`: Telegram's ForceReply (selective), for a prompt whose reply is the answer."""
+        ...
+
+    async def send_file(self, chat_id: int, file_id: str, kind: str, caption: str, html: bool = False) -> int:
+        """Sends a photo or document by the platform's file id; returns the message id."""
         ...
 
     async def edit(

@@ -28,6 +28,9 @@ class _Job:
     buttons: list[dict[str, Any]]
     edit_of: int | None
     attempts: int
+    force_reply: bool
+    file_id: str | None
+    file_kind: str | None
 
 
 class OutboxWorker:
@@ -42,7 +45,19 @@ class OutboxWorker:
         async with self.db.transaction() as session:
             rows = await claim(session, self.settings.claim_timeout_seconds)
             jobs = [
-                _Job(r.id, r.chat_id, r.text, r.html, list(r.buttons), r.edit_of, r.attempts) for r in rows
+                _Job(
+                    r.id,
+                    r.chat_id,
+                    r.text,
+                    r.html,
+                    list(r.buttons),
+                    r.edit_of,
+                    r.attempts,
+                    r.force_reply,
+                    r.file_id,
+                    r.file_kind,
+                )
+                for r in rows
             ]
         for job in jobs:
             await self._deliver(job)
@@ -64,8 +79,14 @@ class OutboxWorker:
 
     async def _deliver(self, job: _Job) -> None:
         try:
-            if job.edit_of is None:
-                message_id: int | None = await self.sender.send(job.chat_id, job.text, job.html, job.buttons)
+            if job.file_id is not None:
+                message_id: int | None = await self.sender.send_file(
+                    job.chat_id, job.file_id, job.file_kind or "document", job.text, job.html
+                )
+            elif job.edit_of is None:
+                message_id = await self.sender.send(
+                    job.chat_id, job.text, job.html, job.buttons, job.force_reply
+                )
             else:
                 message_id = await self._edit(job)
                 if message_id is None:

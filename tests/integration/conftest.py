@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.composition import Core, Hotline, build_hotline
+from bot.composition import build_hotline
+from bot.hotline import Core, Hotline
 from bot.config import Config
 from bot.dialogue.model import Inbound
 from bot.intake import Incoming

@@ -61,7 +61,7 @@ def test_a_console_complaint_reaches_staff_who_accept_it_and_the_citizen_sees_it
     tracking = re.search(r"JZ-[0-9A-Z]{4}-[0-9A-Z]{4}", out)
     assert tracking, out[-2000:]
     assert "平遥县 工作群" in out and "晋中市局 工作群" in out
-    assert "[#1] 受理" in out and "✅ 已受理" in out
+    assert "[#1] 受理" in out and "状态：已受理" in out
     assert re.search(rf"{tracking.group(0)} · 专利侵权投诉 · 已受理", out)
     assert (cwd / "var" / "hotline.db").exists()
 

@@ -8,7 +8,8 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from bot.composition import Core, build_hotline
+from bot.composition import build_hotline
+from bot.hotline import Core
 from bot.config import Config
 from bot.dialogue.model import SubmitLead
 from bot.dialogue.states import FlowKind
@@ -72,7 +73,7 @@ async def submit(db: Database, config: Config, hotline, e: SubmitLead, day: date
     from datetime import datetime
 
     async with db.transaction() as s:
-        return await create_lead(s, config, hotline.texts, e, 5, datetime.combine(day, datetime.min.time()))
+        return await create_lead(s, config, e, 5, datetime.combine(day, datetime.min.time()))
 
 
 async def test_unresolved_outside_and_non_patent_leads_go_to_the_city_bureau_saying_why(hotline, db, config):
@@ -154,33 +155,6 @@ async def test_status_shows_only_the_chats_own_leads(hotline, db):
     assert tracking not in (await other.send("/status"))[0]
     probe = await other.send(f"我的线索 {tracking} 进展怎么样了")
     assert "没有找到" in probe[0] and "张三" not in " ".join(probe)
-
-
-async def test_only_staff_of_the_queue_or_the_city_may_accept(hotline, db):
-    await Citizen(hotline, 61).script(*COMPLAINT)
-    lead = await only_lead(db)
-    outbox_before = await count(db, OutboxRow)
-    refused = await hotline.intake.accept(1, lead.tracking_number, 4242, "路人")
-    assert "不能受理" in refused
-    assert (await only_lead(db)).status == "new" and await count(db, OutboxRow) == outbox_before
-    assert "已受理" in await hotline.intake.accept(2, lead.tracking_number, PINGYAO_STAFF, "平遥王")
-    accepted = await only_lead(db)
-    assert (accepted.status, accepted.accepted_by) == ("accepted", PINGYAO_STAFF)
-    assert "已经受理" in await hotline.intake.accept(3, lead.tracking_number, CITY_STAFF, "市局李")
-    async with db.transaction() as s:
-        events = [e.action for e in await store.history(s, lead.id)]
-        added = list(
-            (await s.execute(select(OutboxRow).where(OutboxRow.purpose != "staff_new_lead"))).scalars()
-        )
-    assert events == ["created", "accepted"]
-    assert sorted(r.purpose for r in added) == ["citizen_update", "staff_edit", "staff_edit"]
-    assert all("受理" in r.text for r in added)
-
-
-async def test_the_city_bureau_may_accept_any_lead(hotline, db):
-    await Citizen(hotline, 71).script(*COMPLAINT)
-    lead = await only_lead(db)
-    assert "已受理" in await hotline.intake.accept(None, lead.tracking_number, CITY_STAFF, "市局李")
 
 
 async def test_core_is_shared_between_builds(core: Core):

@@ -27,12 +27,17 @@ class RecordingSender:
         self.fail_with = list(fail_with or [])
         self.delay = delay
 
-    async def send(self, chat_id: int, text: str, html: bool, buttons: list[dict[str, Any]]) -> int:
+    async def send(
+        self, chat_id: int, text: str, html: bool, buttons: list[dict[str, Any]], force_reply: bool = False
+    ) -> int:
         await asyncio.sleep(self.delay)
         if self.fail_with:
             raise self.fail_with.pop(0)
         self.sent.append((chat_id, text))
         return 1000 + len(self.sent)
+
+    async def send_file(self, chat_id: int, file_id: str, kind: str, caption: str, html: bool = False) -> int:
+        return await self.send(chat_id, caption, html, [])
 
     async def edit(
         self, chat_id: int, message_id: int, text: str, html: bool, buttons: list[dict[str, Any]]

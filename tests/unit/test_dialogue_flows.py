@@ -20,6 +20,7 @@ from bot.dialogue.model import (
     Conversation,
     Effect,
     Evidence,
+    OpenRelay,
     Inbound,
     InboundKind,
     LookupPatents,
@@ -939,10 +940,10 @@ def test_a_status_request_without_a_question_mark_is_still_an_aside(drive):
 @pytest.mark.parametrize(
     ("text", "reply_key", "effect"),
     [
-        pytest.param("我要找人工客服", "human", None, id="human"),
+        pytest.param("我要找人工客服", None, OpenRelay("zh"), id="human"),
         pytest.param("我的线索处理到哪一步了？", None, ShowStatus("zh"), id="case-status"),
         pytest.param(Command("status"), None, ShowStatus("zh"), id="status-command"),
-        pytest.param(Command("human"), "human", None, id="human-command"),
+        pytest.param(Command("human"), None, OpenRelay("zh"), id="human-command"),
         pytest.param(Press("faq:patent.term"), None, None, id="faq-button"),
     ],
 )

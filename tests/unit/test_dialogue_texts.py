@@ -15,14 +15,18 @@ import pytest
 from bot.dialogue import form
 from bot.dialogue.flows import FLOWS
 from bot.dialogue.states import FlowKind
+from bot.dialogue.texts import TEXT_FILES
 
 BOT = Path(__file__).resolve().parents[2] / "bot"
-STAFF_ONLY = ("staff.", "route.", "priority.", "tag.")
+STAFF_ONLY = ("staff.", "route.", "priority.", "tag.", "card.", "desk.", "prompt.", "alert.", "lists.")
 """Shown to the bureau's staff, who read Chinese: no English needed."""
 
-RAW = tomllib.loads(
-    resources.files("bot.dialogue").joinpath("data", "texts.toml").read_text(encoding="utf-8")
-)
+RAW: dict[str, dict[str, str]] = {}
+for _package, _name in TEXT_FILES:
+    for _language, _texts in tomllib.loads(
+        resources.files(_package).joinpath("data", _name).read_text(encoding="utf-8")
+    ).items():
+        RAW.setdefault(_language, {}).update(_texts)
 ZH, EN = RAW["zh"], RAW["en"]
 USER_FACING = sorted(k for k in ZH if not k.startswith(STAFF_ONLY))
 
