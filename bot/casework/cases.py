@@ -166,15 +166,14 @@ class Cases:
             lead.handler_id = actor.id
         new_chat = self._set_columns(lead, action, decision.to, before, inputs, detail)
         lead.status = decision.to.value
-        if decision.rule.changes_status:
+        if decision.rule.changes_status or new_chat is not None:
             lead.stage_due = rules.stage_due(
                 getattr(self.config.deadlines, lead.kind), lead.status, self.local_today()
             )
         if action is Action.FILE and not lead.case_number:
             lead.case_number = await self._generated_case_number(session, lead)
         await store.add_event(session, lead, actor.tag, action.value, detail)
-        if decision.rule.changes_status or action in (Action.RATE,):
-            await self.refresh_cards(session, lead, new_chat)
+        await self.refresh_cards(session, lead, new_chat)
         if Tell.CITIZEN in decision.rule.tells:
             self.tell_citizen(
                 session,

@@ -138,7 +138,7 @@ class Lists:
         if not text:
             return Reply(self.texts.get("lists.find_usage"))
         conditions: list[ColumnElement[bool]] = []
-        tracking = find_tracking_numbers(text.upper())
+        tracking = find_tracking_numbers(text.lower())
         if tracking:
             conditions.append(LeadRow.tracking_number.in_(tracking))
         numbers = [p.normalized for p in find_patent_numbers(text)]

@@ -85,7 +85,7 @@ class Dialogue:
                 else Outcome(replace(conv, state=State.IDLE), (Reply(self.t(conv, "cancel.nothing")),))
             )
         if name == "status":
-            tracking = find_tracking_numbers(args.upper())
+            tracking = find_tracking_numbers(args.lower())
             return Outcome(
                 conv, self.prompt(conv), (ShowStatus(conv.language, tracking[0] if tracking else None),)
             )

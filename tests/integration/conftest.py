@@ -87,7 +87,8 @@ class Citizen:
         if step.startswith("!"):
             inbound = Inbound.press(step[1:], now)
         elif step.startswith("/"):
-            inbound = Inbound.command(step[1:], now)
+            name, _, args = step[1:].partition(" ")
+            inbound = Inbound.command(name, now, args)
         else:
             inbound = Inbound.say(step, now)
         self.update_id += 1
