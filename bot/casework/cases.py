@@ -165,6 +165,8 @@ class Cases:
             detail["by"] = self.office_of(actor, lead, lead.language)
             lead.handler_id = actor.id
         new_chat = self._set_columns(lead, action, decision.to, before, inputs, detail)
+        if action is Action.ACCEPT:
+            detail["checks_first"] = self.filing(lead.kind) is Filing.CITY and Role.CITY not in actor.roles
         lead.status = decision.to.value
         if decision.rule.changes_status or new_chat is not None:
             lead.stage_due = rules.stage_due(

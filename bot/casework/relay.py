@@ -140,7 +140,11 @@ class Relays:
         buttons = []
         if relay.kind == "human":
             buttons = [
-                {"label": self.texts.get("desk.relay.button.staff_end"), "data": f"hr:end:{relay.id}", "row": 0}
+                {
+                    "label": self.texts.get("desk.relay.button.staff_end"),
+                    "data": f"hr:end:{relay.id}",
+                    "row": 0,
+                }
             ]
         row = outbox.enqueue(
             session,
@@ -161,7 +165,9 @@ class Relays:
         if not self._is_staff(user_id, relay):
             return True
         if not relay.active:
-            outbox.enqueue(session, relay.staff_chat_id, "staff_notice", self.texts.get("desk.relay.closed_staff"))
+            outbox.enqueue(
+                session, relay.staff_chat_id, "staff_notice", self.texts.get("desk.relay.closed_staff")
+            )
             return True
         words = " ".join(text.split())[:3500]
         outbox.enqueue(
@@ -191,7 +197,8 @@ class Relays:
             relay.staff_chat_id,
             "staff_notice",
             self.texts.get(
-                "desk.relay.ended_staff", who=self.texts.get("desk.relay.by_staff" if by_staff else "desk.relay.by_citizen")
+                "desk.relay.ended_staff",
+                who=self.texts.get("desk.relay.by_staff" if by_staff else "desk.relay.by_citizen"),
             ),
         )
         if by_staff:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from bot.dialogue.texts import load_texts
 from tests.e2e.conftest import (
     ANSWERS,
-    CITIZEN,
     CITY_CHAT,
     CITY_STAFF,
     CJK,
@@ -43,23 +42,25 @@ async def test_a_complaint_reaches_both_staff_groups_and_their_acceptance_reache
         assert notice.text is not None
         assert RESPONDENT in notice.text and PHONE in notice.text and "张三" in notice.text
         assert "证据：1 个文件" in notice.text
-        assert notice.callback_data == [f"accept:{tracking}"]
-        assert [b["text"] for b in notice.buttons] == ["受理"]
+        labels = ["受理", "转派", "不予受理"] if notice is county else ["受理", "不予受理", "指派"]
+        labels.append("查看证据")  # the photo sent with the complaint
+        assert [b["text"] for b in notice.buttons] == labels
+        assert notice.callback_data[0] == f"cw:ac:{tracking}:0"
     await bot.settle()
     assert [m.message_id for m in notifications(server, PINGYAO_CHAT, tracking)] == [county.message_id]
     assert [m.message_id for m in notifications(server, CITY_CHAT, tracking)] == [city.message_id]
 
     staff = Chat(server, PINGYAO_STAFF, PINGYAO_CHAT)
-    query = await staff.press(f"accept:{tracking}", county)
+    query = await staff.press(f"cw:ac:{tracking}:0", county)
     assert "已受理" in ((await callback_answer(server, query))["text"] or "")
 
     for chat_id, notice in ((PINGYAO_CHAT, county), (CITY_CHAT, city)):
         edited = await server.wait_for_edit(chat_id, notice.message_id, "已受理")
         assert edited.text is not None
-        assert f"已受理：{PINGYAO_STAFF_NAME}" in edited.text
+        assert f"状态：已受理（受理：{PINGYAO_STAFF_NAME}" in edited.text
         assert tracking in edited.text and RESPONDENT in edited.text  # the lead is still shown
-        assert edited.buttons == []  # nobody can press 受理 again
-    await citizen.next(TEXTS.get("lead.accepted", tracking=tracking, queue="平遥县"))
+        assert "受理" not in [b["text"] for b in edited.buttons]  # nobody can press 受理 again
+    await citizen.next(TEXTS.get("notice.accept_check", tracking=tracking, by="平遥县"))
 
     await citizen.say("/status")
     status = await citizen.next(tracking)
@@ -95,10 +96,10 @@ async def test_citizen_text_cannot_change_the_formatting_of_staff_notifications(
         city = notice
     assert city is not None
 
-    query = await Chat(server, CITY_STAFF, CITY_CHAT).press(f"accept:{tracking}", city)
+    query = await Chat(server, CITY_STAFF, CITY_CHAT).press(f"cw:ac:{tracking}:0", city)
     await callback_answer(server, query)
     edited = await server.wait_for_edit(CITY_CHAT, city.message_id, "已受理")
-    assert f"已受理：{EVIL_STAFF}" in (edited.text or "")
+    assert f"受理：{EVIL_STAFF}" in (edited.text or "")
     assert f"被投诉方：{EVIL}" in (edited.text or "")
     assert {e["type"] for e in edited.entities} <= {"bold", "code"}
     await bot.settle()
@@ -112,30 +113,32 @@ async def test_only_configured_staff_may_accept_a_lead(
     county = await server.wait_for_message(PINGYAO_CHAT, tracking)
     city = await server.wait_for_message(CITY_CHAT, tracking)
     await bot.settle()
-    counts = {chat_id: len(server.messages(chat_id)) for chat_id in (CITIZEN, PINGYAO_CHAT, CITY_CHAT)}
+    counts = {chat_id: len(server.messages(chat_id)) for chat_id in (PINGYAO_CHAT, CITY_CHAT)}
+    data = f"cw:ac:{tracking}:0"
 
     bystander = Chat(server, PINGYAO_BYSTANDER, PINGYAO_CHAT)  # in the group, not in staff_ids
-    refused = await callback_answer(server, await bystander.press(f"accept:{tracking}", county))
-    assert "不能受理" in (refused["text"] or "")
-    own = await callback_answer(server, await citizen.press(f"accept:{tracking}", forge=True))
-    assert "不能受理" in (own["text"] or "")
-    ghost = await callback_answer(server, await citizen.press("accept:JZ-XXXX-XXXX", forge=True))
-    assert "没有这条线索" in (ghost["text"] or "")
+    refused = await callback_answer(server, await bystander.press(data, county))
+    assert "不是" in (refused["text"] or "")
+    await citizen.press(data, forge=True)  # the card's data, pressed in the citizen's own chat
+    await citizen.next("按钮已经失效")
+    ghost = await callback_answer(
+        server,
+        await Chat(server, PINGYAO_STAFF, PINGYAO_CHAT).press("cw:ac:JZ-XXXX-XXXX:0", county, forge=True),
+    )
+    assert "无效" in (ghost["text"] or "")
 
     await bot.settle()
     assert (county.edits, city.edits) == (0, 0)
-    assert county.callback_data == city.callback_data == [f"accept:{tracking}"]
+    assert county.callback_data[0] == city.callback_data[0] == data
     assert {chat_id: len(server.messages(chat_id)) for chat_id in counts} == counts  # nobody was told
     [lead] = bot.leads()
     assert (lead.status, lead.accepted_by) == ("new", None)
 
     # The city bureau's staff may accept any lead, from their own group.
-    accepted = await callback_answer(
-        server, await Chat(server, CITY_STAFF, CITY_CHAT).press(f"accept:{tracking}", city)
-    )
+    accepted = await callback_answer(server, await Chat(server, CITY_STAFF, CITY_CHAT).press(data, city))
     assert "已受理" in (accepted["text"] or "")
-    await server.wait_for_edit(PINGYAO_CHAT, county.message_id, "已受理：李主任")
-    await citizen.next(TEXTS.get("lead.accepted", tracking=tracking, queue="平遥县"))
+    await server.wait_for_edit(PINGYAO_CHAT, county.message_id, "受理：李主任")
+    await citizen.next(TEXTS.get("notice.accept", tracking=tracking, by="晋中市局"))  # the city's own act
 
 
 ENGLISH = {

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import text
 
 from bot.composition import build_hotline
-from bot.hotline import Core, Hotline
 from bot.config import Config
 from bot.dialogue.model import Inbound
+from bot.hotline import Core, Hotline
 from bot.intake import Incoming
 from bot.leads.db import Database
 from bot.leads.models import Base

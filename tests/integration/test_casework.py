@@ -62,8 +62,9 @@ class Groups:
     messages: dict[tuple[int, int], Sent] = field(default_factory=dict)
     next_id: int = 100
 
-    async def send(self, chat_id: int, text: str, html: bool, buttons: list[dict[str, Any]],
-                   force_reply: bool = False) -> int:
+    async def send(
+        self, chat_id: int, text: str, html: bool, buttons: list[dict[str, Any]], force_reply: bool = False
+    ) -> int:
         self.next_id += 1
         self.messages[(chat_id, self.next_id)] = Sent(chat_id, self.next_id, text, buttons, force_reply)
         return self.next_id
@@ -73,7 +74,9 @@ class Groups:
         self.messages[(chat_id, self.next_id)] = Sent(chat_id, self.next_id, caption, [], file_id=file_id)
         return self.next_id
 
-    async def edit(self, chat_id: int, message_id: int, text: str, html: bool, buttons: list[dict[str, Any]]) -> None:
+    async def edit(
+        self, chat_id: int, message_id: int, text: str, html: bool, buttons: list[dict[str, Any]]
+    ) -> None:
         sent = self.messages[(chat_id, message_id)]
         sent.text, sent.buttons, sent.edits = text, buttons, sent.edits + 1
 
@@ -81,7 +84,9 @@ class Groups:
         return [m for (c, _), m in sorted(self.messages.items()) if c == chat_id]
 
     def card(self, chat_id: int, tracking: str) -> Sent:
-        return next(m for m in reversed(self.in_chat(chat_id)) if tracking in m.text and "<b>状态：" in m.text)
+        return next(
+            m for m in reversed(self.in_chat(chat_id)) if tracking in m.text and "<b>状态：" in m.text
+        )
 
     def last(self, chat_id: int) -> Sent:
         return self.in_chat(chat_id)[-1]
@@ -111,7 +116,9 @@ class Office:
 
     async def press(self, user: int, chat: int, message: Sent, label: str, forge: str | None = None) -> str:
         data = forge or next(b["data"] for b in message.buttons if b["label"] == label)
-        answer = await self.hotline.desk.press(StaffPress(chat, message.message_id, user, f"u{user}", data, self._next()))
+        answer = await self.hotline.desk.press(
+            StaffPress(chat, message.message_id, user, f"u{user}", data, self._next())
+        )
         await self.worker.drain()
         return answer.text
 
@@ -140,7 +147,9 @@ async def events_of(db, tracking: str) -> list[str]:
         return [e.action for e in await store.history(s, lead.id)]
 
 
-async def submitted(hotline: Hotline, office: Office, chat: int, steps: tuple[str, ...] = COMPLAINT) -> tuple[Citizen, str]:
+async def submitted(
+    hotline: Hotline, office: Office, chat: int, steps: tuple[str, ...] = COMPLAINT
+) -> tuple[Citizen, str]:
     citizen = Citizen(hotline, chat)
     replies = await citizen.script(*steps)
     await office.worker.drain()
@@ -153,7 +162,9 @@ def citizen_texts(groups: Groups, chat: int) -> list[str]:
     return [m.text for m in groups.in_chat(chat)]
 
 
-async def test_an_infringement_complaint_is_checked_by_the_county_filed_and_closed_by_the_city_and_rated(desk_hotline, db):
+async def test_an_infringement_complaint_is_checked_by_the_county_filed_and_closed_by_the_city_and_rated(
+    desk_hotline, db
+):
     groups = Groups()
     office = Office(desk_hotline, groups)
     citizen, tracking = await submitted(desk_hotline, office, 81)
@@ -169,7 +180,7 @@ async def test_an_infringement_complaint_is_checked_by_the_county_filed_and_clos
 
     await office.act(PINGYAO_STAFF, PINGYAO_CHAT, tracking, "补充材料")
     prompt = groups.last(PINGYAO_CHAT)
-    assert prompt.force_reply and f'tg://user?id={PINGYAO_STAFF}' in prompt.text
+    assert prompt.force_reply and f"tg://user?id={PINGYAO_STAFF}" in prompt.text
     await office.reply(PINGYAO_STAFF, PINGYAO_CHAT, "请提供专利证书照片和购买凭证")
     assert (await lead_of(db, tracking)).status == "awaiting_info"
     assert "请提供专利证书照片和购买凭证" in citizen_texts(groups, 81)[-1]
@@ -212,7 +223,9 @@ async def test_an_infringement_complaint_is_checked_by_the_county_filed_and_clos
     replies = await citizen.send(f"!cz:ra:{tracking}:2")
     assert any("复核" in r for r in replies)
     await office.worker.drain()
-    assert "评分 2 分" in groups.last(CITY_CHAT).text or any("评分 2 分" in m.text for m in groups.in_chat(CITY_CHAT))
+    assert "评分 2 分" in groups.last(CITY_CHAT).text or any(
+        "评分 2 分" in m.text for m in groups.in_chat(CITY_CHAT)
+    )
     await citizen.send(f"!cz:rv:{tracking}")
     await office.worker.drain()
     assert (await lead_of(db, tracking)).status == "review"
@@ -223,8 +236,19 @@ async def test_an_infringement_complaint_is_checked_by_the_county_filed_and_clos
     assert lead.status == "closed" and lead.reviewed and lead.rating == 2
     assert "维持原处理结果" in citizen_texts(groups, 81)[-1]
     assert await events_of(db, tracking) == [
-        "created", "accept", "request_info", "info_supplied", "info_supplied", "staff_message", "info_done",
-        "hand_up", "file", "close", "rate", "request_review", "uphold",
+        "created",
+        "accept",
+        "request_info",
+        "info_supplied",
+        "info_supplied",
+        "staff_message",
+        "info_done",
+        "hand_up",
+        "file",
+        "close",
+        "rate",
+        "request_review",
+        "uphold",
     ]
     timeline = (await citizen.send(f"/status {tracking}"))[0]
     assert "立案" in timeline and "u728" not in timeline and "u900" not in timeline
@@ -266,7 +290,9 @@ async def test_a_penalty_records_its_fine(desk_hotline, db):
     assert "罚款 15,000 元" in groups.card(PINGYAO_CHAT, tracking).text
 
 
-async def test_a_transferred_lead_returned_by_the_county_is_decided_by_the_city_and_that_decision_stands(desk_hotline, db):
+async def test_a_transferred_lead_returned_by_the_county_is_decided_by_the_city_and_that_decision_stands(
+    desk_hotline, db
+):
     groups = Groups()
     office = Office(desk_hotline, groups)
     _, tracking = await submitted(desk_hotline, office, 84)
@@ -288,8 +314,9 @@ async def test_a_transferred_lead_returned_by_the_county_is_decided_by_the_city_
     lead = await lead_of(db, tracking)
     assert (lead.status, lead.queue_code, lead.city_assigned) == ("new", "140781", True)
     assert [b["label"] for b in groups.card(JIEXIU_CHAT, tracking).buttons] == ["受理", "不予受理"]
-    forged = await office.press(JIEXIU_STAFF, JIEXIU_CHAT, groups.card(JIEXIU_CHAT, tracking), "",
-                                forge=f"cw:rt:{tracking}:0")
+    forged = await office.press(
+        JIEXIU_STAFF, JIEXIU_CHAT, groups.card(JIEXIU_CHAT, tracking), "", forge=f"cw:rt:{tracking}:0"
+    )
     assert "不由您所在的单位" in forged and (await lead_of(db, tracking)).status == "new"
 
 

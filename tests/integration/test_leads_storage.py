@@ -9,20 +9,17 @@ from datetime import date
 from sqlalchemy import func, select
 
 from bot.composition import build_hotline
-from bot.hotline import Core
 from bot.config import Config
 from bot.dialogue.model import SubmitLead
 from bot.dialogue.states import FlowKind
-from bot.leads import store
+from bot.hotline import Core
 from bot.leads.db import Database
 from bot.leads.models import LeadEventRow, LeadPatentRow, LeadRow, OutboxRow
 from bot.leads.submit import create_lead
 from tests.integration.conftest import (
     CITY_CHAT,
-    CITY_STAFF,
     COMPLAINT,
     PINGYAO_CHAT,
-    PINGYAO_STAFF,
     Citizen,
     staffed,
 )

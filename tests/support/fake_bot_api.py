@@ -384,6 +384,14 @@ class FakeBotApi:
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": utf16_len(m.group())}]
         return await self._enqueue({"message": self._user_message(user_id, chat_id, content)})
 
+    async def user_replies(self, user_id: int, chat_id: int, reply_to_message_id: int, text: str) -> int:
+        """Queue a text message that replies to a bot message (as after a ForceReply). Returns update_id."""
+        replied = self._sent.get((chat_id, reply_to_message_id))
+        if replied is None:
+            raise LookupError(f"no bot message {reply_to_message_id} in chat {chat_id}")
+        content: JSON = {"text": text, "reply_to_message": self._message_json(replied)}
+        return await self._enqueue({"message": self._user_message(user_id, chat_id, content)})
+
     async def user_sends_photo(self, user_id: int, chat_id: int, caption: str | None = None,
                                content: bytes = b"\xff\xd8fake-jpeg") -> int:
         sizes = []
