@@ -42,6 +42,7 @@ def build_hotline(
     clock: Callable[[], datetime] | None = None,
 ) -> Hotline:
     from bot.casework.cases import Cases
+    from bot.casework.citizen import CitizenDesk
     from bot.casework.desk import Desk
     from bot.casework.evidence import EvidenceStore
     from bot.casework.lists import Lists
@@ -61,7 +62,8 @@ def build_hotline(
     cases = Cases(config, texts, clock)
     relays = Relays(cases)
     evidence = EvidenceStore(config.path(config.casework.evidence_dir), config.casework.evidence_max_bytes)
-    intake = Intake(config, core.understander, dialogue, texts, db, cases, relays, evidence)
+    citizen = CitizenDesk(cases, relays)
+    intake = Intake(config, core.understander, dialogue, texts, db, cases, relays, citizen, evidence)
     desk = Desk(cases, relays, db, lambda: None)
     lists = Lists(cases, db)
     return Hotline(config, core, texts, db, intake, desk, lists, cases, evidence, clock)

@@ -43,3 +43,4 @@ class Hotline:
         """Lets whatever drains the outbox know that something was queued."""
         self.intake.wake_outbox = wake
         self.desk.wake_outbox = wake
+        self.lists.wake_outbox = wake

@@ -65,6 +65,7 @@ class Intake:
         db: Database,
         cases: Cases,
         relays: Relays,
+        citizen: CitizenDesk,
         evidence: EvidenceStore,
         wake_outbox: Callable[[], None] = lambda: None,
     ) -> None:
@@ -75,7 +76,7 @@ class Intake:
         self.db = db
         self.cases = cases
         self.relays = relays
-        self.citizen = CitizenDesk(cases, relays)
+        self.citizen = citizen
         self.evidence = evidence
         self.wake_outbox = wake_outbox
         self.zone = ZoneInfo(config.service.timezone)
@@ -179,16 +180,9 @@ class Intake:
     def _receipt(self, lead: LeadRow, language: str) -> str:
         t = self.texts.get
         queue = self.cases.queue_name(lead.queue_code, language)
-        checks_first = (
-            self.cases.filing(lead.kind).value == "city" and lead.queue_code != self.config.city.code
-        )
-        if checks_first:
-            queue = t(
-                "lead.route.checks",
-                language,
-                queue=queue,
-                city=self.cases.queue_name(self.config.city.code, language),
-            )
+        if self.cases.checks_first(lead, by_city=False):
+            city = self.cases.queue_name(self.config.city.code, language)
+            queue = t("lead.route.checks", language, queue=queue, city=city)
         deadline = t("lead.deadline", language, date=lead.accept_due.isoformat())
         text = t("lead.submitted", language, tracking=lead.tracking_number, queue=queue, deadline=deadline)
         if lead.anonymous:

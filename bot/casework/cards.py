@@ -100,7 +100,7 @@ def card(
     """The card's HTML (citizen-written text escaped) and its buttons for staff of `roles`."""
     t = texts.get
     flow = FlowKind(lead.kind)
-    title = f"{t('flow.' + lead.kind)}"
+    title = t(f"flow.{lead.kind}")
     status = t(f"status.{lead.status}")
     lines = [
         f"<b>{escape(title)}</b>  <code>{lead.tracking_number}</code>",

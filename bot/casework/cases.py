@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.casework import cards, notices
-from bot.casework.lifecycle import Action, Decision, Filing, LeadFacts, Role, Status, Tell, staff_roles
+from bot.casework.lifecycle import ENDS, Action, Decision, Filing, LeadFacts, Role, Status, Tell, staff_roles
 from bot.config import Config
 from bot.dialogue.texts import Texts
 from bot.leads import rules, store
@@ -24,6 +24,11 @@ from bot.notify import outbox
 log = logging.getLogger(__name__)
 CARD_PURPOSES = ("staff_new_lead", "staff_card")
 RATING_BUTTONS = 5
+
+
+def resume_of(lead: LeadRow) -> Status | None:
+    """The status a waiting lead (待补充, 复核中) goes back to."""
+    return Status(lead.resume_status) if lead.resume_status else None
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,16 @@ class Cases:
     def when(self, at: datetime) -> str:
         return to_local(at, self.zone).strftime("%m-%d %H:%M")
 
+    def checks_first(self, lead: LeadRow, by_city: bool) -> bool:
+        """A county accepting a kind the city files only checks it before handing it up (facts 2.6)."""
+        return (
+            self.filing(lead.kind) is Filing.CITY and not by_city and lead.queue_code != self.config.city.code
+        )
+
+    def case_number(self, queue_code: str, year: int, seq: int) -> str:
+        name = self.config.queues[queue_code].name
+        return self.config.casework.case_number_pattern.format(queue=name, year=year, seq=seq)
+
     def office_of(self, actor: Actor, lead: LeadRow, language: str) -> str:
         """Who the citizen hears acted: the city bureau for city staff, else the lead's queue."""
         code = self.config.city.code if Role.CITY in actor.roles else lead.queue_code
@@ -100,20 +115,18 @@ class Cases:
         query = select(func.count()).select_from(EvidenceRow).where(EvidenceRow.lead_id == lead.id)
         return int((await session.execute(query)).scalar_one())
 
-    async def card_for(
-        self, session: AsyncSession, lead: LeadRow, chat_id: int
-    ) -> tuple[str, list[dict[str, Any]]]:
+    async def _card_maker(
+        self, session: AsyncSession, lead: LeadRow
+    ) -> Callable[[int], tuple[str, list[dict[str, Any]]]]:
+        """Renders the lead's card for a chat; the history and evidence are read once for all chats."""
         last = await self._last_step(session, lead)
-        queue = self.config.queues[lead.queue_code].name
-        return cards.card(
-            self.texts,
-            lead,
-            self.facts(lead),
-            queue,
-            self.audience(chat_id, lead),
-            last,
-            await self.evidence_count(session, lead),
-        )
+        files = await self.evidence_count(session, lead)
+        facts, queue = self.facts(lead), self.config.queues[lead.queue_code].name
+
+        def render(chat_id: int) -> tuple[str, list[dict[str, Any]]]:
+            return cards.card(self.texts, lead, facts, queue, self.audience(chat_id, lead), last, files)
+
+        return render
 
     async def _last_step(self, session: AsyncSession, lead: LeadRow) -> cards.LastStep | None:
         query = select(LeadEventRow).where(LeadEventRow.lead_id == lead.id).order_by(LeadEventRow.id.desc())
@@ -134,8 +147,9 @@ class Cases:
             OutboxRow.lead_id == lead.id, OutboxRow.purpose.in_(CARD_PURPOSES), OutboxRow.status != "failed"
         )
         shown = list((await session.execute(query.order_by(OutboxRow.id))).scalars())
+        render = await self._card_maker(session, lead)
         for row in shown:
-            text, buttons = await self.card_for(session, lead, row.chat_id)
+            text, buttons = render(row.chat_id)
             outbox.enqueue(
                 session,
                 row.chat_id,
@@ -152,7 +166,7 @@ class Cases:
     async def post_card(
         self, session: AsyncSession, lead: LeadRow, chat_id: int, purpose: str = "staff_card"
     ) -> None:
-        text, buttons = await self.card_for(session, lead, chat_id)
+        text, buttons = (await self._card_maker(session, lead))(chat_id)
         outbox.enqueue(session, chat_id, purpose, text, html=True, buttons=buttons, lead_id=lead.id)
 
     async def take(
@@ -166,7 +180,7 @@ class Cases:
             lead.handler_id = actor.id
         new_chat = self._set_columns(lead, action, decision.to, before, inputs, detail)
         if action is Action.ACCEPT:
-            detail["checks_first"] = self.filing(lead.kind) is Filing.CITY and Role.CITY not in actor.roles
+            detail["checks_first"] = self.checks_first(lead, by_city=Role.CITY in actor.roles)
         lead.status = decision.to.value
         if decision.rule.changes_status or new_chat is not None:
             lead.stage_due = rules.stage_due(
@@ -196,6 +210,7 @@ class Cases:
         inputs: dict[str, Any],
         detail: dict[str, Any],
     ) -> int | None:
+        """Sets what the step records on the lead; returns the chat of a queue it moved to."""
         now = self.clock()
         if to in (Status.AWAITING_INFO, Status.REVIEW):
             lead.resume_status = before.value
@@ -203,9 +218,6 @@ class Cases:
             lead.resume_status = None
         if action is Action.ACCEPT:
             lead.accepted_by, lead.accepted_at = lead.handler_id, now
-            detail["checks_first"] = (
-                self.filing(lead.kind) is Filing.CITY and lead.queue_code != self.config.city.code
-            )
         if action in (Action.TRANSFER, Action.ASSIGN):
             code = str(inputs["county"])
             detail["queue_name"] = self.queue_name(code, lead.language)
@@ -232,10 +244,7 @@ class Cases:
             lead.reviewed = True
         if action is Action.REOPEN:
             lead.closed_at = None
-        if (
-            to in (Status.CLOSED, Status.REJECTED, Status.POLICE, Status.REFERRED)
-            and before is not Status.REVIEW
-        ):
+        if to in ENDS and before is not Status.REVIEW:
             lead.closed_at = now
         return None
 
@@ -250,8 +259,7 @@ class Cases:
             session.add(counter)
         counter.last += 1
         await session.flush()
-        name = self.config.queues[lead.queue_code].name
-        return self.config.casework.case_number_pattern.format(queue=name, year=year, seq=counter.last)
+        return self.case_number(lead.queue_code, year, counter.last)
 
     def tell_citizen(
         self, session: AsyncSession, lead: LeadRow, text: str, action: Action | None = None

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from html import escape
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.casework.cases import Actor, Cases
+from bot.casework.cases import Actor, Cases, resume_of
 from bot.casework.lifecycle import Action, Decision, Role, Status, decide
 from bot.casework.notices import timeline_line
 from bot.casework.relay import Relays
@@ -57,7 +58,7 @@ class CitizenDesk:
     async def _step(
         self, session: AsyncSession, lead: LeadRow, action: Action, inputs: dict[str, object]
     ) -> bool:
-        decision = decide(self.cases.facts(lead), action, CITIZEN, _resume(lead))
+        decision = decide(self.cases.facts(lead), action, CITIZEN, resume_of(lead))
         if not isinstance(decision, Decision):
             return False
         await self.cases.take(session, lead, decision, Actor(0, "", CITIZEN), dict(inputs))
@@ -93,20 +94,12 @@ class CitizenDesk:
         return []
 
     async def _info_done(self, session: AsyncSession, lead: LeadRow) -> list[Reply]:
-        if Status(lead.status) is not Status.AWAITING_INFO or not await self._step(
-            session, lead, Action.INFO_DONE, {}
-        ):
+        if not await self._step(session, lead, Action.INFO_DONE, {}):
             return [Reply(self.t("citizen.info_not_waiting", lead.language))]
-        await self.relays.close_info(session, lead, by_staff=False)
-        relay_chat = lead.queue_code
-        staff_chat = self.cases.config.queues[relay_chat].chat_id or self.cases.config.city.chat_id
-        if staff_chat:
-            outbox.enqueue(
-                session,
-                staff_chat,
-                "staff_notice",
-                self.t("desk.relay.info_done_staff", "zh", tracking=lead.tracking_number),
-            )
+        relay = await self.relays.close_info(session, lead, by_staff=False)
+        if relay is not None:
+            text = self.t("desk.relay.info_done_staff", "zh", tracking=lead.tracking_number)
+            outbox.enqueue(session, relay.staff_chat_id, "staff_notice", text)
         return [Reply(self.t("citizen.info_done", lead.language, tracking=lead.tracking_number))]
 
     def _alert(self, session: AsyncSession, lead: LeadRow, key: str, **values: object) -> None:
@@ -116,8 +109,6 @@ class CitizenDesk:
 
     async def comment(self, session: AsyncSession, chat_id: int, reply_to: int, text: str) -> Reply | None:
         """The citizen's reply to the comment prompt after a rating; None if it is not that."""
-        from sqlalchemy import select
-
         query = select(OutboxRow).where(
             OutboxRow.chat_id == chat_id,
             OutboxRow.message_id == reply_to,
@@ -156,7 +147,3 @@ class CitizenDesk:
                 (Button(self.t("citizen.button.info_done", language), f"cz:id:{lead.tracking_number}"),),
             )
         return Reply("\n".join(lines), buttons)
-
-
-def _resume(lead: LeadRow) -> Status | None:
-    return Status(lead.resume_status) if lead.resume_status else None

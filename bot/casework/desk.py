@@ -18,9 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.casework import cards
-from bot.casework.cases import CARD_PURPOSES, Actor, Cases
+from bot.casework.cases import CARD_PURPOSES, Actor, Cases, resume_of
 from bot.casework.inputs import PICKS, Step, after_pick, first_step, outcomes_for, read_words
-from bot.casework.lifecycle import Action, Decision, Refusal, Status, decide
+from bot.casework.lifecycle import Action, Decision, Refusal, decide
 from bot.casework.relay import Relays
 from bot.leads import store
 from bot.leads.db import Database
@@ -118,7 +118,7 @@ class Desk:
         if parsed.shown_status is not None and parsed.shown_status.value != lead.status:
             await self.cases.refresh_cards(session, lead)
             return PressAnswer(self.t("desk.stale", status=self.t(f"status.{lead.status}")))
-        decision = decide(self.cases.facts(lead), parsed.action, roles, _resume(lead))
+        decision = decide(self.cases.facts(lead), parsed.action, roles, resume_of(lead))
         if isinstance(decision, Refusal):
             if parsed.shown_status is None and decision is Refusal.NOT_IN_STATUS:
                 return PressAnswer(self.t("staff.already"))
@@ -237,7 +237,7 @@ class Desk:
         )
         row.force_reply = step not in PICKS
         await session.flush()
-        prompt.data = {**prompt.data, "outbox_id": row.id}
+        prompt.outbox_id = row.id
 
     def _choices(self, step: Step, lead: LeadRow, labels: bool = False) -> list[str]:
         if step is Step.COUNTY:
@@ -249,10 +249,7 @@ class Desk:
         return list(self.config.casework.departments)
 
     def _example(self, lead: LeadRow) -> str:
-        name = self.config.queues[lead.queue_code].name
-        return self.config.casework.case_number_pattern.format(
-            queue=name, year=self.cases.local_today().year, seq=1
-        )
+        return self.cases.case_number(lead.queue_code, self.cases.local_today().year, 1)
 
     async def _open_prompt(
         self, session: AsyncSession, prompt_id: int, user_id: int
@@ -289,13 +286,11 @@ class Desk:
         return await self._advance(session, prompt, lead, values[int(choice)])
 
     async def _words(self, session: AsyncSession, sent: OutboxRow, reply: StaffReply) -> bool:
-        query = select(StaffPromptRow).where(
-            StaffPromptRow.chat_id == reply.chat_id, StaffPromptRow.done.is_(False)
-        )
-        prompts = [p for p in (await session.execute(query)).scalars() if p.data.get("outbox_id") == sent.id]
-        if not prompts:
+        query = select(StaffPromptRow.id).where(StaffPromptRow.outbox_id == sent.id)
+        prompt_id = (await session.execute(query)).scalar_one_or_none()
+        if prompt_id is None:
             return True
-        opened = await self._open_prompt(session, prompts[0].id, reply.user_id)
+        opened = await self._open_prompt(session, prompt_id, reply.user_id)
         if isinstance(opened, str):
             if opened in ("desk.prompt_expired", "desk.prompt_stale"):
                 outbox.enqueue(session, reply.chat_id, "staff_notice", self.t(opened))
@@ -324,15 +319,15 @@ class Desk:
             return PressAnswer(self.t("desk.prompted"))
         prompt.done = True
         roles = self.cases.roles(prompt.staff_id, lead)
-        decision = decide(self.cases.facts(lead), Action(prompt.action), roles, _resume(lead))
+        decision = decide(self.cases.facts(lead), Action(prompt.action), roles, resume_of(lead))
         if not isinstance(decision, Decision):
             return PressAnswer(self.t(f"desk.refused.{decision.value}"))
-        inputs = {k: v for k, v in prompt.data.items() if k != "outbox_id"}
+        inputs = dict(prompt.data)
         await self.cases.take(
             session, lead, decision, Actor(prompt.staff_id, prompt.staff_name, roles), inputs
         )
         if decision.rule.action is Action.REQUEST_INFO:
-            await self.relays.open_info(session, lead, prompt.chat_id, str(inputs.get("question", "")))
+            await self.relays.open_info(session, lead, prompt.chat_id)
         action_label = self.t(f"card.button.{prompt.action}")
         outbox.enqueue(
             session,
@@ -343,10 +338,6 @@ class Desk:
             ),
         )
         return PressAnswer(self.t("desk.done", action=action_label))
-
-
-def _resume(lead: LeadRow) -> Status | None:
-    return Status(lead.resume_status) if lead.resume_status else None
 
 
 async def _sent_message(session: AsyncSession, chat_id: int, message_id: int) -> OutboxRow | None:

@@ -4,6 +4,7 @@ phone or tracking number). The city bureau sees every queue; a county its own.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -28,6 +29,7 @@ FILTERS: dict[str, frozenset[Status]] = {
 }
 FILTER_WORDS = {"待受理": "new", "我经办的": "mine", "我的": "mine", "待补充": "info", "已立案": "filed"}
 FIND_LIMIT = 20
+GROUP_COMMANDS = ("leads", "lead", "find")
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class Lists:
         self.db = db
         self.config = cases.config
         self.texts = cases.texts
+        self.wake_outbox: Callable[[], None] = lambda: None
 
     def viewer(self, chat_id: int, user_id: int) -> Viewer | str:
         """Who asks, from which group; or the text key of why they may not."""
@@ -68,8 +71,8 @@ class Lists:
         filter_name = FILTER_WORDS.get(filter_name, filter_name)
         statuses = FILTERS.get(filter_name, FILTERS["open"])
         size = self.config.casework.page_size
-        query = self._scoped(viewer, select(LeadRow).where(LeadRow.status.in_([s.value for s in statuses])))
-        if viewer.queue_code is not None:
+        query = select(LeadRow).where(LeadRow.status.in_([s.value for s in statuses]))
+        if viewer.queue_code is not None:  # the leads the county works now, not those it passed on
             query = query.where(LeadRow.queue_code == viewer.queue_code)
         if filter_name == "mine":
             query = query.where(LeadRow.handler_id == viewer.user_id)
@@ -106,12 +109,29 @@ class Lists:
             f"{flag} {lead.tracking_number} · {status} · {queue} · {self.texts.get('card.due')} {due} · {who}"
         )
 
-    async def lead(self, viewer: Viewer, tracking: str) -> tuple[Reply, bool]:
-        """The lead's history; True when its card was queued again in the viewer's chat."""
+    async def command(self, viewer: Viewer, name: str, args: str) -> Reply:
+        """/leads [filter], /find words, /lead JZ-…: the same in Telegram and the console."""
+        if name == "leads":
+            return await self.leads(viewer, args.strip() or "open")
+        if name == "find":
+            return await self.find(viewer, args)
+        return await self.lead(viewer, args.strip().upper())
+
+    async def press(self, viewer: Viewer, data: str) -> tuple[Reply, bool]:
+        """A list's button: `lo:<tracking>` opens a lead, `ls:<filter>:<page>` turns the page.
+        True when the reply replaces the list pressed (a page) rather than following it."""
+        kind, _, rest = data.partition(":")
+        if kind == "lo":
+            return await self.lead(viewer, rest), False
+        filter_name, _, page = rest.partition(":")
+        return await self.leads(viewer, filter_name, int(page) if page.isdigit() else 0), True
+
+    async def lead(self, viewer: Viewer, tracking: str) -> Reply:
+        """The lead's card posted again in the viewer's chat, and its history as the reply."""
         async with self.db.transaction() as session:
             lead = await store.lead_by_tracking(session, tracking)
             if lead is None or not self._may_see(viewer, lead):
-                return Reply(self.texts.get("lists.no_such_lead", tracking=tracking)), False
+                return Reply(self.texts.get("lists.no_such_lead", tracking=tracking))
             await self.cases.post_card(session, lead, viewer.chat_id)
             lines = [self.texts.get("lists.history", tracking=lead.tracking_number)]
             for event in await store.history(session, lead.id):
@@ -128,7 +148,8 @@ class Lists:
                     if detail.get(k)
                 )
                 lines.append(f"{self.cases.when(event.at)} {who} {what}" + (f"：{extra}" if extra else ""))
-        return Reply(escape("\n".join(lines)), html=True), True
+        self.wake_outbox()
+        return Reply(escape("\n".join(lines)), html=True)
 
     def _may_see(self, viewer: Viewer, lead: LeadRow) -> bool:
         return viewer.queue_code is None or viewer.queue_code in (lead.queue_code, lead.transferred_from)

@@ -19,9 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.casework.cases import Cases
 from bot.casework.lifecycle import ENDS, Status
 from bot.config import office_hours
-from bot.dialogue.model import Evidence, Reply
+from bot.dialogue.model import Button, Evidence, Reply
 from bot.leads import store
-from bot.leads.models import EvidenceRow, LeadRow, RelayRow, to_local, utcnow
+from bot.leads.models import EvidenceRow, LeadRow, OutboxRow, RelayRow, to_local, utcnow
 from bot.notify import outbox
 
 log = logging.getLogger(__name__)
@@ -63,16 +63,20 @@ class Relays:
         await session.flush()
         return relay
 
-    async def open_info(self, session: AsyncSession, lead: LeadRow, staff_chat: int, question: str) -> None:
+    async def open_info(self, session: AsyncSession, lead: LeadRow, staff_chat: int) -> None:
+        """The citizen's next messages go to `staff_chat`, the group that asked."""
         await self._open(session, "info", lead.chat_id, staff_chat, lead.queue_code, lead.language, lead)
 
-    async def close_info(self, session: AsyncSession, lead: LeadRow, by_staff: bool) -> None:
+    async def close_info(self, session: AsyncSession, lead: LeadRow, by_staff: bool) -> RelayRow | None:
+        """Ends the lead's 补充材料 relay; returns it (its staff chat is the group that asked)."""
         relay = await self.active(session, lead.chat_id)
-        if relay is not None and relay.kind == "info" and relay.lead_id == lead.id:
-            relay.active, relay.closed_at = False, utcnow()
-            if by_staff:
-                text = self.texts.get("relay.info_closed", lead.language, tracking=lead.tracking_number)
-                outbox.enqueue(session, lead.chat_id, "citizen_update", text, lead_id=lead.id)
+        if relay is None or relay.kind != "info" or relay.lead_id != lead.id:
+            return None
+        relay.active, relay.closed_at = False, utcnow()
+        if by_staff:
+            text = self.texts.get("relay.info_closed", lead.language, tracking=lead.tracking_number)
+            outbox.enqueue(session, lead.chat_id, "citizen_update", text, lead_id=lead.id)
+        return relay
 
     async def open_human(self, session: AsyncSession, chat_id: int, language: str, now: datetime) -> Reply:
         lead = await _open_lead_of(session, chat_id)
@@ -92,9 +96,7 @@ class Relays:
             text += "\n" + self.texts.get("relay.after_hours", language, when=later)
         return Reply(text, ((self._end_button(language),),))
 
-    def _end_button(self, language: str) -> Any:
-        from bot.dialogue.model import Button
-
+    def _end_button(self, language: str) -> Button:
         return Button(self.texts.get("relay.button.end", language), "cz:end")
 
     async def citizen_says(
@@ -120,24 +122,17 @@ class Relays:
                 {"text": text[:1000], "file": evidence.file_id if evidence else None},
             )
         ack = "relay.info_ack" if relay.kind == "info" else "relay.human_ack"
-        buttons: tuple[Any, ...] = ()
         if relay.kind == "info" and lead is not None:
-            from bot.dialogue.model import Button
-
-            buttons = (
-                (
-                    Button(
-                        self.texts.get("citizen.button.info_done", relay.language),
-                        f"cz:id:{lead.tracking_number}",
-                    ),
-                ),
-            )
+            label = self.texts.get("citizen.button.info_done", relay.language)
+            button = Button(label, f"cz:id:{lead.tracking_number}")
         else:
-            buttons = ((self._end_button(relay.language),),)
-        return Reply(self.texts.get(ack, relay.language), buttons)
+            button = self._end_button(relay.language)
+        return Reply(self.texts.get(ack, relay.language), ((button,),))
 
-    def _to_staff(self, session: AsyncSession, relay: RelayRow, html_text: str, lead: LeadRow | None) -> Any:
-        buttons = []
+    def _to_staff(
+        self, session: AsyncSession, relay: RelayRow, html_text: str, lead: LeadRow | None
+    ) -> OutboxRow:
+        buttons: list[dict[str, Any]] = []
         if relay.kind == "human":
             buttons = [
                 {

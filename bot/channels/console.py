@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from bot.casework.desk import StaffPress, StaffReply
-from bot.casework.lists import Viewer
+from bot.casework.lists import GROUP_COMMANDS, Viewer
 from bot.composition import build_hotline
 from bot.config import Config
 from bot.dialogue.model import Evidence, Inbound, InboundKind, Reply
@@ -131,7 +131,6 @@ class Console:
     def __init__(self, hotline: Hotline, sender: ConsoleSender, out: TextIO) -> None:
         self.hotline, self.sender, self.out = hotline, sender, out
         self.acting = hotline.config.city
-        self.update_id = 0
 
     @property
     def officer(self) -> tuple[int, str]:
@@ -152,10 +151,6 @@ class Console:
             self.acting = match[0]
         return f"现在您是 {self.officer[1]}。"
 
-    def _update(self) -> int:
-        self.update_id += 1
-        return self.update_id
-
     async def staff_line(self, line: str) -> str | None:
         """A staff line (#n, >, /as, /leads …); None when the line is the citizen's."""
         user_id, name = self.officer
@@ -174,36 +169,19 @@ class Console:
         if line.startswith("/as"):
             return self.act_as(line[3:])
         command, _, args = line.partition(" ")
-        if command in ("/leads", "/lead", "/find"):
-            viewer = Viewer(
-                user_id,
-                self.acting.chat_id,
-                None if self.acting.code == self.hotline.config.city.code else self.acting.code,
-            )
-            if command == "/leads":
-                self._show_staff(await self.hotline.lists.leads(viewer, args.strip() or "open"))
-            elif command == "/find":
-                self._show_staff(await self.hotline.lists.find(viewer, args))
-            else:
-                self._show_staff((await self.hotline.lists.lead(viewer, args.strip().upper()))[0])
+        if command.removeprefix("/") in GROUP_COMMANDS:
+            viewer = self._viewer()
+            self._show_staff(await self.hotline.lists.command(viewer, command.removeprefix("/"), args))
             return ""
         return None
 
+    def _viewer(self) -> Viewer:
+        viewer = self.hotline.lists.viewer(self.acting.chat_id, self.officer[0])
+        assert isinstance(viewer, Viewer), "console officers are staff of their queue by construction"
+        return viewer
+
     async def _list_press(self, data: str) -> str:
-        user_id, _ = self.officer
-        viewer = Viewer(
-            user_id,
-            self.acting.chat_id,
-            None if self.acting.code == self.hotline.config.city.code else self.acting.code,
-        )
-        kind, _, rest = data.partition(":")
-        if kind == "lo":
-            self._show_staff((await self.hotline.lists.lead(viewer, rest))[0])
-        else:
-            filter_name, _, page = rest.partition(":")
-            self._show_staff(
-                await self.hotline.lists.leads(viewer, filter_name, int(page) if page.isdigit() else 0)
-            )
+        self._show_staff((await self.hotline.lists.press(self._viewer(), data))[0])
         return ""
 
     def _show_staff(self, reply: Reply) -> None:

@@ -16,6 +16,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.casework.desk import StaffPress, StaffReply
+from bot.casework.lists import GROUP_COMMANDS
 from bot.channels.telegram_io import (
     TelegramFetcher,
     TelegramSender,
@@ -31,7 +32,6 @@ from bot.notify.worker import OutboxWorker
 
 log = logging.getLogger(__name__)
 RATE_LIMIT_RETRIES = 1
-STAFF_PRESSES = ("cw:", "cp:", "accept:", "hr:")
 LIST_PRESSES = ("ls:", "lo:")
 
 
@@ -142,21 +142,13 @@ async def _group_command(
     if name == "chatid":
         await message.reply_text(f"chat_id = {chat_id}\nuser_id = {user_id}")
         return
-    if name not in ("leads", "lead", "find"):
+    if name not in GROUP_COMMANDS:
         return
     viewer = hotline.lists.viewer(chat_id, user_id)
     if isinstance(viewer, str):
         await message.reply_text(hotline.texts.get(viewer))
         return
-    if name == "leads":
-        reply = await hotline.lists.leads(viewer, args.strip() or "open")
-    elif name == "find":
-        reply = await hotline.lists.find(viewer, args)
-    else:
-        reply, queued = await hotline.lists.lead(viewer, args.strip().upper())
-        if queued:
-            hotline.desk.wake_outbox()
-    await send_reply(context.bot, chat_id, reply)
+    await send_reply(context.bot, chat_id, await hotline.lists.command(viewer, name, args))
 
 
 async def _list_press(
@@ -167,16 +159,11 @@ async def _list_press(
     if isinstance(viewer, str):
         await context.bot.send_message(chat_id, hotline.texts.get(viewer))
         return
-    kind, _, rest = data.partition(":")
-    if kind == "lo":
-        reply, queued = await hotline.lists.lead(viewer, rest)
-        if queued:
-            hotline.desk.wake_outbox()
+    reply, replaces = await hotline.lists.press(viewer, data)
+    if replaces:
+        await _edit_list(query, reply)
+    else:
         await send_reply(context.bot, chat_id, reply)
-        return
-    filter_name, _, page = rest.partition(":")
-    listing = await hotline.lists.leads(viewer, filter_name, int(page) if page.isdigit() else 0)
-    await _edit_list(query, listing)
 
 
 async def _edit_list(query: CallbackQuery, listing: Reply) -> None:

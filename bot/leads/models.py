@@ -177,6 +177,9 @@ class StaffPromptRow(Base):
     question (words)."""
     status_at_prompt: Mapped[str] = mapped_column(String(16))
     data: Mapped[dict[str, Any]]
+    """The answers so far, by step."""
+    outbox_id: Mapped[int | None] = mapped_column(index=True)
+    """The outbox row of the message asking the current step: a reply to it is the answer."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     done: Mapped[bool] = mapped_column(default=False)

@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("step", sa.String(length=16), nullable=False),
         sa.Column("status_at_prompt", sa.String(length=16), nullable=False),
         sa.Column("data", sa.JSON(), nullable=False),
+        sa.Column("outbox_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("expires_at", sa.DateTime(), nullable=False),
         sa.Column("done", sa.Boolean(), nullable=False),
@@ -42,6 +43,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_staff_prompts_lead_id", "staff_prompts", ["lead_id"])
+    op.create_index("ix_staff_prompts_outbox_id", "staff_prompts", ["outbox_id"])
     op.create_table(
         "evidence_files",
         sa.Column("id", sa.Integer(), nullable=False),
