@@ -137,7 +137,11 @@ class TelegramSender:
     async def send_file(self, chat_id: int, file_id: str, kind: str, caption: str, html: bool = False) -> int:
         mode = ParseMode.HTML if html else None
         try:
-            if kind == "photo":
+            if kind == "video":
+                message = await self.bot.send_video(
+                    chat_id, file_id, caption=caption[:CAPTION_LIMIT], parse_mode=mode
+                )
+            elif kind == "photo":
                 message = await self.bot.send_photo(
                     chat_id, file_id, caption=caption[:CAPTION_LIMIT], parse_mode=mode
                 )

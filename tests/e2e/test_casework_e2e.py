@@ -80,7 +80,7 @@ async def test_an_infringement_lead_lives_to_its_end_in_the_groups_and_the_citiz
 
     assert "不是" in await act(server, bot, bystander, tracking, "受理")
     assert "已受理" in await act(server, bot, pingyao, tracking, "受理")
-    await citizen.next(lambda m: "核查后会交晋中市局立案处理" in (m.text or ""))
+    await citizen.next(lambda m: "符合条件的交晋中市局立案处理" in (m.text or ""))
 
     await act(server, bot, pingyao, tracking, "补充材料")
     await answer_prompt(server, bot, pingyao, "请补充专利证书的照片")
