@@ -380,3 +380,55 @@ async def test_human_relay_works_both_ways_and_keeps_an_anonymous_reporter_anony
     await citizen.send("还在吗")
     await office.worker.drain()
     assert groups.last(CITY_CHAT).text != relayed.text and "还在吗" not in groups.last(CITY_CHAT).text
+
+
+async def test_a_county_officer_works_from_leads_most_urgent_first_paged_and_filtered(desk_hotline, db):
+    groups = Groups()
+    office = Office(desk_hotline, groups)
+    trackings = [(await submitted(desk_hotline, office, 300 + n))[1] for n in range(10)]
+    await office.act(PINGYAO_STAFF, PINGYAO_CHAT, trackings[0], "受理")
+    lists = desk_hotline.lists
+    pingyao = lists.viewer(PINGYAO_CHAT, PINGYAO_STAFF)
+    assert not isinstance(pingyao, str)
+    assert lists.viewer(PINGYAO_CHAT, 4242) == "desk.not_staff"
+    assert lists.viewer(-5555, PINGYAO_STAFF) == "lists.not_configured"
+
+    first = await lists.leads(pingyao)
+    shown = [t for t in trackings if t in first.text]
+    assert len(shown) == desk_hotline.config.casework.page_size
+    assert any(b.data == "ls:open:1" for row in first.buttons for b in row)
+    second, replaces = await lists.press(pingyao, "ls:open:1")
+    assert replaces and len([t for t in trackings if t in second.text]) == 10 - len(shown)
+    assert not set(t for t in trackings if t in second.text) & set(shown)
+
+    waiting = await lists.command(pingyao, "leads", "待受理")
+    assert trackings[0] not in waiting.text and trackings[1] in waiting.text
+    mine = await lists.command(pingyao, "leads", "我经办的")
+    assert [t for t in trackings if t in mine.text] == [trackings[0]]
+
+    jiexiu = lists.viewer(JIEXIU_CHAT, JIEXIU_STAFF)
+    assert not isinstance(jiexiu, str)
+    theirs = (await lists.leads(jiexiu)).text
+    assert not any(t in theirs for t in trackings)
+    assert "没有找到" in (await lists.command(jiexiu, "lead", trackings[0])).text
+
+
+async def test_find_and_lead_search_by_phone_patent_respondent_or_number_within_what_the_group_may_see(
+    desk_hotline, db
+):
+    groups = Groups()
+    office = Office(desk_hotline, groups)
+    _, tracking = await submitted(desk_hotline, office, 400)
+    await office.act(PINGYAO_STAFF, PINGYAO_CHAT, tracking, "受理")
+    lists = desk_hotline.lists
+    city, jiexiu = lists.viewer(CITY_CHAT, CITY_STAFF), lists.viewer(JIEXIU_CHAT, JIEXIU_STAFF)
+    assert not isinstance(city, str) and not isinstance(jiexiu, str)
+    for words in ("13912345678", "ZL201710601862.3", "宏达机械", tracking.lower()):
+        assert tracking in (await lists.find(city, words)).text, words
+        assert tracking not in (await lists.find(jiexiu, words)).text, words
+    assert "用法" in (await lists.find(city, "  ")).text
+
+    history = await lists.command(city, "lead", tracking)
+    assert "办理经过" in history.text and "u728 受理" in history.text
+    await office.worker.drain()
+    assert sum(tracking in m.text and "<b>状态：" in m.text for m in groups.in_chat(CITY_CHAT)) == 2
