@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from bot.dialogue import form
 from bot.dialogue.flows import applicable, field_of
 from bot.dialogue.model import Conversation, Draft, Outcome, Reply, ShowStatus
 from bot.dialogue.states import FlowKind, State
+from bot.dialogue.steps import Steps
 
-if TYPE_CHECKING:
-    from bot.dialogue.machine import Dialogue
-
-Handler = Callable[["Dialogue", Conversation, str], "Outcome | None"]
+Handler = Callable[[Steps, Conversation, str], "Outcome | None"]
 
 
-def press(d: Dialogue, conv: Conversation, data: str) -> Outcome:
+def press(d: Steps, conv: Conversation, data: str) -> Outcome:
     kind, _, arg = data.partition(":")
     handler = _HANDLERS.get(kind)
     out = handler(d, conv, arg) if handler else None
@@ -27,7 +24,7 @@ def press(d: Dialogue, conv: Conversation, data: str) -> Outcome:
     return Outcome(conv, (Reply(d.t(conv, "button.stale")), *again))
 
 
-def _flow(d: Dialogue, conv: Conversation, arg: str) -> Outcome | None:
+def _flow(d: Steps, conv: Conversation, arg: str) -> Outcome | None:
     if arg not in FlowKind.__members__.values():
         return None
     if conv.draft is not None:
@@ -37,11 +34,11 @@ def _flow(d: Dialogue, conv: Conversation, arg: str) -> Outcome | None:
     return d.start(conv, flow, None, held)
 
 
-def _status(d: Dialogue, conv: Conversation, arg: str) -> Outcome | None:
+def _status(d: Steps, conv: Conversation, arg: str) -> Outcome | None:
     return Outcome(conv, d.prompt(conv), (ShowStatus(conv.language),))
 
 
-def _faq(d: Dialogue, conv: Conversation, arg: str) -> Outcome | None:
+def _faq(d: Steps, conv: Conversation, arg: str) -> Outcome | None:
     entry = d.answers.faq.get(arg)
     if entry is None:
         return None
@@ -55,7 +52,7 @@ def _pending(conv: Conversation, name: str) -> Draft | None:
     return None
 
 
-def _set(d: Dialogue, conv: Conversation, arg: str) -> Outcome | None:
+def _set(d: Steps, conv: Conversation, arg: str) -> Outcome | None:
     name, _, value = arg.partition(":")
     draft = _pending(conv, name)
     fd = field_of(draft.flow, name) if draft else None
@@ -64,7 +61,7 @@ def _set(d: Dialogue, conv: Conversation, arg: str) -> Outcome | None:
     return d.advance(conv, draft.with_field(name, value))
 
 
-def skip(d: Dialogue, conv: Conversation, name: str) -> Outcome | None:
+def skip(d: Steps, conv: Conversation, name: str) -> Outcome | None:
     draft = _pending(conv, name)
     fd = field_of(draft.flow, name) if draft else None
     if draft is None or fd is None or not form.skippable(fd):
@@ -76,14 +73,14 @@ def skip(d: Dialogue, conv: Conversation, name: str) -> Outcome | None:
     return d.advance(conv, draft)
 
 
-def _done(d: Dialogue, conv: Conversation, arg: str) -> Outcome | None:
+def _done(d: Steps, conv: Conversation, arg: str) -> Outcome | None:
     draft = _pending(conv, arg)
     if draft is None or arg != "evidence":
         return None
     return d.advance(conv, draft) if draft.fields.get("evidence") else skip(d, conv, arg)
 
 
-def _submit(d: Dialogue, conv: Conversation, arg: str) -> Outcome | None:
+def _submit(d: Steps, conv: Conversation, arg: str) -> Outcome | None:
     draft = conv.draft
     if conv.state is not State.CONFIRMING or draft is None:
         return None
@@ -92,7 +89,7 @@ def _submit(d: Dialogue, conv: Conversation, arg: str) -> Outcome | None:
     return d.submit(conv, draft)
 
 
-def _edit(d: Dialogue, conv: Conversation, arg: str) -> Outcome | None:
+def _edit(d: Steps, conv: Conversation, arg: str) -> Outcome | None:
     draft = conv.draft
     if draft is None:
         return None
@@ -110,13 +107,13 @@ def _edit(d: Dialogue, conv: Conversation, arg: str) -> Outcome | None:
     return Outcome(conv, d.prompt(conv))
 
 
-def _back(d: Dialogue, conv: Conversation, arg: str) -> Outcome | None:
+def _back(d: Steps, conv: Conversation, arg: str) -> Outcome | None:
     if conv.state is not State.CHOOSING_EDIT or conv.draft is None:
         return None
     return d.advance(conv, replace(conv.draft, editing=True))
 
 
-def _cancel(d: Dialogue, conv: Conversation, arg: str) -> Outcome | None:
+def _cancel(d: Steps, conv: Conversation, arg: str) -> Outcome | None:
     if conv.draft is None:
         return None
     if not arg and conv.state in (State.CONFIRMING, State.FILLING, State.CHOOSING_EDIT):
@@ -129,19 +126,19 @@ def _cancel(d: Dialogue, conv: Conversation, arg: str) -> Outcome | None:
     return Outcome(conv, (d.menu(conv, "cancel.done"),))
 
 
-def _resume(d: Dialogue, conv: Conversation, arg: str) -> Outcome | None:
+def _resume(d: Steps, conv: Conversation, arg: str) -> Outcome | None:
     if conv.state is not State.OFFERING_RESUME or conv.draft is None:
         return None
     return d.resume(conv)
 
 
-def _restart(d: Dialogue, conv: Conversation, arg: str) -> Outcome | None:
+def _restart(d: Steps, conv: Conversation, arg: str) -> Outcome | None:
     if conv.state is not State.OFFERING_RESUME or conv.draft is None:
         return None
     return d.start(replace(conv, draft=None), conv.draft.flow, None)
 
 
-def _language(d: Dialogue, conv: Conversation, arg: str) -> Outcome | None:
+def _language(d: Steps, conv: Conversation, arg: str) -> Outcome | None:
     if arg not in ("zh", "en"):
         return None
     conv = replace(conv, language=arg)

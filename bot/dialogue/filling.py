@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.dialogue import form
 from bot.dialogue.buttons import press, skip
 from bot.dialogue.fields import Field, Said
 from bot.dialogue.flows import field_of
 from bot.dialogue.model import Conversation, Outcome, Reply
+from bot.dialogue.steps import Steps
 from intents.labels import Intent
-
-if TYPE_CHECKING:
-    from bot.dialogue.machine import Dialogue
 
 _SKIP = re.compile(
     r"^(?:跳过|(?:暂时|目前|还)?(?:没有|没|无|暂无)(?:了|证据|文件|照片|专利号|号码)?|不用了?|算了|不需要|"
@@ -24,7 +22,7 @@ _SKIP = re.compile(
 _CANCEL_SHORT = 12
 
 
-def fill(d: Dialogue, conv: Conversation, said: Said) -> Outcome:
+def fill(d: Steps, conv: Conversation, said: Said) -> Outcome:
     draft = conv.draft
     assert draft is not None and draft.pending is not None
     fd = field_of(draft.flow, draft.pending)
@@ -60,7 +58,7 @@ def fill(d: Dialogue, conv: Conversation, said: Said) -> Outcome:
     return d.advance(conv, draft.with_field(fd.name, value))
 
 
-def _typed_choice(d: Dialogue, fd: Field, text: str) -> Any:
+def _typed_choice(d: Steps, fd: Field, text: str) -> Any:
     typed = text.strip().strip("。.!！").lower()
     if not typed:
         return None
