@@ -104,7 +104,10 @@ class Intake:
                 outcome = self.dialogue.step(conv, inbound, understanding)
                 replies: list[Reply] = []
                 for effect in outcome.effects:
-                    replies.extend(await self._carry_out(session, effect, incoming.chat_id, inbound.now))
+                    form_open = outcome.conversation.draft is not None
+                    replies.extend(
+                        await self._carry_out(session, effect, incoming.chat_id, inbound.now, form_open)
+                    )
                 row.data = outcome.conversation.to_dict()
                 row.updated_at = utcnow()
         except IntegrityError:
@@ -149,7 +152,7 @@ class Intake:
         return None
 
     async def _carry_out(
-        self, session: AsyncSession, effect: Effect, chat_id: int, now: datetime
+        self, session: AsyncSession, effect: Effect, chat_id: int, now: datetime, form_open: bool = False
     ) -> list[Reply]:
         if isinstance(effect, ShowStatus):
             return [await self._status(session, effect, chat_id)]
@@ -157,7 +160,7 @@ class Intake:
             entries = await store.register_entries(session, list(effect.numbers))
             return [patent_reply(self.texts, n, entries.get(n), effect.language) for n in effect.numbers]
         if isinstance(effect, OpenRelay):
-            return [await self.relays.open_human(session, chat_id, effect.language, now)]
+            return [await self.relays.open_human(session, chat_id, effect.language, now, form_open)]
         return [await self._submit(session, effect, chat_id)]
 
     async def _submit(self, session: AsyncSession, effect: SubmitLead, chat_id: int) -> Reply:

@@ -7,6 +7,7 @@ lifecycle table allows the action. Anything else changes nothing and gets a plai
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from bot.notify import outbox
 
 log = logging.getLogger(__name__)
 CANCEL_PICK = "x"
+IN_FLIGHT_WAITS = (0.2, 0.5, 1.0)
+"""Seconds to wait, in turn, for the outbox to record a message a reply already answers."""
 
 
 @dataclass(frozen=True)
@@ -84,11 +87,26 @@ class Desk:
         return answer
 
     async def reply(self, reply: StaffReply) -> bool:
-        """A staff member's reply to one of the bot's messages. False: not one the desk knows."""
+        """A staff member's reply to one of the bot's messages. False: not one the desk knows.
+
+        A reply can outrun the outbox: Telegram has the prompt, the worker has not yet stored its
+        message id. While a message to the chat is in flight the reply is looked up again shortly."""
+        for wait in (*IN_FLIGHT_WAITS, None):
+            handled = await self._reply_once(reply, retry=wait is not None)
+            if handled is not None:
+                return handled
+            assert wait is not None
+            await asyncio.sleep(wait)
+        return False
+
+    async def _reply_once(self, reply: StaffReply, retry: bool) -> bool | None:
+        """None: the message replied to is unknown but a send to the chat is in flight."""
         async with self.db.transaction() as session:
+            sent = await _sent_message(session, reply.chat_id, reply.reply_to)
+            if sent is None and retry and await _in_flight(session, reply.chat_id):
+                return None
             if reply.update_id is not None and not await store.first_time(session, reply.update_id):
                 return True
-            sent = await _sent_message(session, reply.chat_id, reply.reply_to)
             if sent is None:
                 return False
             if sent.purpose == "relay_in" and sent.relay_id is not None:
@@ -338,6 +356,11 @@ class Desk:
             ),
         )
         return PressAnswer(self.t("desk.done", action=action_label))
+
+
+async def _in_flight(session: AsyncSession, chat_id: int) -> bool:
+    query = select(OutboxRow.id).where(OutboxRow.chat_id == chat_id, OutboxRow.status == "sending")
+    return (await session.execute(query.limit(1))).first() is not None
 
 
 async def _sent_message(session: AsyncSession, chat_id: int, message_id: int) -> OutboxRow | None:

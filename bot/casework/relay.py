@@ -78,7 +78,11 @@ class Relays:
             outbox.enqueue(session, lead.chat_id, "citizen_update", text, lead_id=lead.id)
         return relay
 
-    async def open_human(self, session: AsyncSession, chat_id: int, language: str, now: datetime) -> Reply:
+    async def open_human(
+        self, session: AsyncSession, chat_id: int, language: str, now: datetime, form_open: bool = False
+    ) -> Reply:
+        """Relays the chat to the queue of the citizen's open lead, or to the city. While a form is
+        open its answers still go to the form (the relay starts when it is submitted or cancelled)."""
         lead = await _open_lead_of(session, chat_id)
         queue = self.config.queues[lead.queue_code] if lead else self.config.city
         staff_chat = queue.chat_id or self.config.city.chat_id
@@ -94,6 +98,8 @@ class Relays:
         later = self.next_opening(now)
         if later is not None:
             text += "\n" + self.texts.get("relay.after_hours", language, when=later)
+        if form_open:
+            text += "\n" + self.texts.get("relay.form_open", language)
         return Reply(text, ((self._end_button(language),),))
 
     def _end_button(self, language: str) -> Button:

@@ -432,3 +432,47 @@ async def test_find_and_lead_search_by_phone_patent_respondent_or_number_within_
     assert "办理经过" in history.text and "u728 受理" in history.text
     await office.worker.drain()
     assert sum(tracking in m.text and "<b>状态：" in m.text for m in groups.in_chat(CITY_CHAT)) == 2
+
+
+async def test_human_asked_in_the_middle_of_a_form_keeps_the_form_and_relays_after_it(desk_hotline, db):
+    groups = Groups()
+    office = Office(desk_hotline, groups)
+    citizen = Citizen(desk_hotline, 89)
+    await citizen.send("有人侵犯我的专利")
+    opened = await citizen.send("/human")
+    assert any("表格" in r for r in opened)
+    answered = await citizen.send("平遥县宏达机械有限公司")
+    await office.worker.drain()
+    assert not any("平遥县宏达机械有限公司" in m.text for m in groups.in_chat(CITY_CHAT))
+    assert answered and "脱粒机" not in answered[-1]  # the form goes on: the next question is asked
+    await citizen.script(*COMPLAINT[2:])
+    await citizen.send("提交以后还想问一句")
+    await office.worker.drain()
+    assert "提交以后还想问一句" in groups.last(CITY_CHAT).text
+
+
+async def test_a_reply_that_outruns_the_outbox_still_answers_its_prompt(desk_hotline, db):
+    """The staff member replies while the worker is still between Telegram's answer and storing the
+    prompt's message id: the desk waits for the send in flight instead of dropping the reply."""
+    import asyncio
+
+    replies: list[asyncio.Task[bool]] = []
+
+    class Hasty(Groups):
+        async def send(self, chat_id, text, html, buttons, force_reply=False):  # type: ignore[no-untyped-def]
+            message_id = await super().send(chat_id, text, html, buttons, force_reply)
+            if force_reply:
+                staff = StaffReply(chat_id, message_id, PINGYAO_STAFF, "u728", "请补充购买凭证", 77_001)
+                replies.append(asyncio.create_task(desk_hotline.desk.reply(staff)))
+                await asyncio.sleep(0.3)
+            return message_id
+
+    groups = Hasty()
+    office = Office(desk_hotline, groups)
+    _, tracking = await submitted(desk_hotline, office, 90)
+    await office.act(PINGYAO_STAFF, PINGYAO_CHAT, tracking, "受理")
+    await office.act(PINGYAO_STAFF, PINGYAO_CHAT, tracking, "补充材料")
+    assert await asyncio.wait_for(replies[0], 5)
+    await office.worker.drain()
+    assert (await lead_of(db, tracking)).status == "awaiting_info"
+    assert "请补充购买凭证" in citizen_texts(groups, 90)[-1]
