@@ -102,7 +102,8 @@ class Lists:
         due = lead.stage_due.isoformat() if lead.stage_due else "-"
         overdue = lead.stage_due is not None and lead.stage_due < self.cases.local_today()
         flag = "⚠️" if overdue else ("❗" if lead.priority == "high" else "•")
-        who = str(lead.fields.get("respondent") or lead.fields.get("organisation") or "")[:30]
+        fields = lead.fields
+        who = str(fields.get("respondent") or fields.get("organisation") or fields.get("product") or "")[:30]
         status = self.texts.get(f"status.{lead.status}")
         queue = self.config.queues[lead.queue_code].name
         return escape(
