@@ -8,6 +8,7 @@ getUpdates. The process's log goes to a file whose tail is printed when a test f
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import signal
@@ -430,13 +431,26 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-@pytest.fixture
-async def bot(server: FakeBotApi, tmp_path: Path, jieba_cache: Path) -> AsyncIterator[BotProcess]:
+@contextlib.asynccontextmanager
+async def running_bot(
+    server: FakeBotApi, tmp_path: Path, jieba_cache: Path, queues: tuple[tuple[str, int, int], ...] = ()
+) -> AsyncIterator[BotProcess]:
+    """`hotline run` on a fresh config and database; `queues`: more (code, chat id, staff id) to staff."""
     db_path = tmp_path / "hotline.db"
     config_path = write_config(tmp_path / "config.toml", server.base_url, db_path, jieba_cache)
+    text = config_path.read_text(encoding="utf-8")
+    for code, chat_id, staff_id in queues:
+        text = _set_queue(text, code, chat_id, (staff_id,))
+    config_path.write_text(text, encoding="utf-8")
     process = BotProcess(server, config_path, db_path, tmp_path / "bot.log")
     try:
         await process.start()
         yield process
     finally:
         await process.stop()
+
+
+@pytest.fixture
+async def bot(server: FakeBotApi, tmp_path: Path, jieba_cache: Path) -> AsyncIterator[BotProcess]:
+    async with running_bot(server, tmp_path, jieba_cache) as process:
+        yield process

@@ -20,10 +20,9 @@ from tests.e2e.conftest import (
     BotProcess,
     Chat,
     HotlineBotApi,
-    _set_queue,
     callback_answer,
     complain,
-    write_config,
+    running_bot,
 )
 from tests.support.fake_bot_api import SentMessage
 
@@ -147,18 +146,10 @@ async def bot3(server: HotlineBotApi, tmp_path: Path, jieba_cache: Path) -> Asyn
     """The bot with a third group configured: 介休市's, for transfers."""
     server.add_group(JIEXIU_CHAT, "介休市 12330 工作群")
     server.add_member(JIEXIU_CHAT, JIEXIU_STAFF, "赵科长")
-    db_path = tmp_path / "hotline.db"
-    config_path = write_config(tmp_path / "config.toml", server.base_url, db_path, jieba_cache)
-    config_path.write_text(
-        _set_queue(config_path.read_text(encoding="utf-8"), "140781", JIEXIU_CHAT, (JIEXIU_STAFF,)),
-        encoding="utf-8",
-    )
-    process = BotProcess(server, config_path, db_path, tmp_path / "bot.log")
-    try:
-        await process.start()
+    async with running_bot(
+        server, tmp_path, jieba_cache, (("140781", JIEXIU_CHAT, JIEXIU_STAFF),)
+    ) as process:
         yield process
-    finally:
-        await process.stop()
 
 
 async def pick(server: HotlineBotApi, bot: BotProcess, staff: Chat, label: str) -> None:
