@@ -31,7 +31,7 @@ from bot.notify import outbox
 log = logging.getLogger(__name__)
 CANCEL_PICK = "x"
 IN_FLIGHT_WAITS = (0.2, 0.5, 1.0)
-"""Seconds to wait, in turn, for the outbox to record a message a reply already answers."""
+"""Seconds to wait, in turn, for the outbox to record a message a press or reply already answers."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,22 @@ class Desk:
         return self.texts.get(key, "zh", **values)
 
     async def press(self, press: StaffPress) -> PressAnswer:
+        """A press on a card or a prompt. Like a reply, a press can outrun the outbox (the card is
+        in Telegram, its message id not yet stored): it is then looked up again shortly."""
+        answer = None
+        for wait in (*IN_FLIGHT_WAITS, None):
+            answer = await self._press_once(press, retry=wait is not None)
+            if answer is not None or wait is None:
+                break
+            await asyncio.sleep(wait)
+        assert answer is not None, "the last try never defers"
+        self.wake_outbox()
+        return answer
+
+    async def _press_once(self, press: StaffPress, retry: bool) -> PressAnswer | None:
         async with self.db.transaction() as session:
+            if retry and press.message_id is not None and await self._outrun(session, press):
+                return None
             if press.update_id is not None and not await store.first_time(session, press.update_id):
                 return PressAnswer("")
             if press.data.startswith("cp:"):
@@ -83,8 +98,12 @@ class Desk:
                 answer = PressAnswer(await self.relays.staff_end(session, int(press.data[7:]), press.user_id))
             else:
                 answer = await self._card_press(session, press)
-        self.wake_outbox()
         return answer
+
+    async def _outrun(self, session: AsyncSession, press: StaffPress) -> bool:
+        assert press.message_id is not None
+        unknown = await _sent_message(session, press.chat_id, press.message_id) is None
+        return unknown and await _in_flight(session, press.chat_id)
 
     async def reply(self, reply: StaffReply) -> bool:
         """A staff member's reply to one of the bot's messages. False: not one the desk knows.

@@ -476,3 +476,23 @@ async def test_a_reply_that_outruns_the_outbox_still_answers_its_prompt(desk_hot
     await office.worker.drain()
     assert (await lead_of(db, tracking)).status == "awaiting_info"
     assert "请补充购买凭证" in citizen_texts(groups, 90)[-1]
+
+
+async def test_a_press_that_outruns_the_outbox_still_reaches_its_card(desk_hotline, db):
+    import asyncio
+
+    presses: list[asyncio.Task[Any]] = []
+
+    class Hasty(Groups):
+        async def send(self, chat_id, text, html, buttons, force_reply=False):  # type: ignore[no-untyped-def]
+            message_id = await super().send(chat_id, text, html, buttons, force_reply)
+            if chat_id == PINGYAO_CHAT and not presses and buttons:
+                press = StaffPress(chat_id, message_id, PINGYAO_STAFF, "u728", buttons[0]["data"], 77_101)
+                presses.append(asyncio.create_task(desk_hotline.desk.press(press)))
+                await asyncio.sleep(0.3)
+            return message_id
+
+    office = Office(desk_hotline, Hasty())
+    _, tracking = await submitted(desk_hotline, office, 91)
+    answer = await asyncio.wait_for(presses[0], 5)
+    assert "已受理" in answer.text and (await lead_of(db, tracking)).status == "accepted"
