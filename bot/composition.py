@@ -6,9 +6,11 @@ start-up, and tests call these builders with their own collaborators.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from bot.config import Config
 
@@ -17,6 +19,9 @@ if TYPE_CHECKING:
 
     from bot.hotline import Core, Hotline
     from bot.leads.db import Database
+
+
+log = logging.getLogger(__name__)
 
 
 def build_core(config: Config) -> Core:
@@ -47,19 +52,25 @@ def build_hotline(
     from bot.casework.evidence import EvidenceStore
     from bot.casework.lists import Lists
     from bot.casework.relay import Relays
+    from bot.clock.settings import build_deadlines, calendar_warnings
     from bot.dialogue.machine import Dialogue
     from bot.dialogue.texts import load_texts
     from bot.hotline import Hotline
     from bot.intake import Intake
     from bot.leads.db import Database, resolve_url
-    from bot.leads.models import utcnow
+    from bot.leads.models import to_local, utcnow
 
     core = core or build_core(config)
     clock = clock or utcnow
     texts = load_texts()
     db = db or Database(resolve_url(config.database.url, config.base_dir))
     dialogue = Dialogue(core.faq, texts, timedelta(minutes=config.dialogue.resume_after_minutes))
-    cases = Cases(config, texts, clock)
+    deadlines = build_deadlines(config)
+    for warning in calendar_warnings(
+        deadlines.calendar, to_local(clock(), ZoneInfo(config.service.timezone)).date()
+    ):
+        log.warning(warning)
+    cases = Cases(config, texts, clock, deadlines)
     relays = Relays(cases)
     evidence = EvidenceStore(config.path(config.casework.evidence_dir), config.casework.evidence_max_bytes)
     citizen = CitizenDesk(cases, relays)

@@ -81,16 +81,38 @@ class DialogueConfig:
 
 @dataclass(frozen=True)
 class DeadlineConfig:
-    accept_working_days: int
-    close_days: int
+    """Periods as "5wd" (working days), "90d", "3m" or "24h"; "" where a kind has none."""
+
+    accept: str
+    file: str
+    close: str
+    extension: str
 
 
 @dataclass(frozen=True)
 class DeadlinesConfig:
+    review: str
+    exhibition_accept: str
     infringement: DeadlineConfig
     counterfeit: DeadlineConfig
     other_ip: DeadlineConfig
     assistance: DeadlineConfig
+
+
+@dataclass(frozen=True)
+class CalendarConfig:
+    holidays: tuple[str, ...]
+    """For a year chinese-calendar does not cover: the official holidays (YYYY-MM-DD)."""
+    workdays: tuple[str, ...]
+    """… and the adjusted working weekends (调休) of such a year."""
+
+
+@dataclass(frozen=True)
+class SupervisionConfig:
+    round_seconds: float
+    digest_time: str
+    """"HH:MM" local, working days only."""
+    second_escalation_working_days: int
 
 
 @dataclass(frozen=True)
@@ -152,7 +174,9 @@ class Config:
     database: DatabaseConfig
     telegram: TelegramConfig
     dialogue: DialogueConfig
+    calendar: CalendarConfig
     deadlines: DeadlinesConfig
+    supervision: SupervisionConfig
     outbox: OutboxConfig
     casework: CaseworkConfig
     fairs: tuple[FairConfig, ...]
@@ -227,6 +251,10 @@ def parse_config(text: str, base_dir: Path = Path(".")) -> Config:
         if getattr(config.casework.filing, kind) not in FILING_CHOICES:
             raise ConfigError(f"casework.filing.{kind}: one of {', '.join(FILING_CHOICES)}")
     _check_office_hours(config.casework.office_hours)
+    try:
+        time.fromisoformat(config.supervision.digest_time)
+    except ValueError:
+        raise ConfigError('supervision.digest_time: "HH:MM", e.g. "08:30"') from None
     try:
         config.casework.case_number_pattern.format(queue="平遥县", year=2026, seq=1)
     except (KeyError, IndexError, ValueError) as exc:

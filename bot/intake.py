@@ -164,7 +164,8 @@ class Intake:
         return [await self._submit(session, effect, chat_id)]
 
     async def _submit(self, session: AsyncSession, effect: SubmitLead, chat_id: int) -> Reply:
-        lead = await create_lead(session, self.config, effect, chat_id, self.local_now())
+        now = self.cases.clock()
+        lead = await create_lead(session, self.config, self.cases.timing, effect, chat_id, now)
         files = [str(e.get("file_id")) for e in effect.fields.get("evidence") or [] if isinstance(e, dict)]
         await link_evidence(session, lead, files)
         targets = dict.fromkeys(
@@ -218,6 +219,3 @@ class Intake:
             )
         lines.append(t("status.more", lang))
         return Reply("\n".join(lines))
-
-    def local_now(self) -> datetime:
-        return datetime.now(self.zone)

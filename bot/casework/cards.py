@@ -42,6 +42,7 @@ ACTION_CODES: dict[Action, str] = {
     Action.HAND_UP: "hu",
     Action.FILE: "fi",
     Action.CLOSE: "cl",
+    Action.EXTEND: "ex",
     Action.POLICE: "po",
     Action.REFER: "rf",
     Action.RATE: "ra",
@@ -122,8 +123,9 @@ def card(
         f"{t('field.evidence')}：{t('summary.files', count=max(evidence_files, lead.evidence_count))}"
     )
     lines.extend(_case_lines(texts, lead))
-    if lead.stage_due is not None and Status(lead.status) not in (Status.CLOSED, Status.REJECTED):
-        lines.append(f"{t('card.due')}：{lead.stage_due.isoformat()}")
+    if lead.stage_due is not None and lead.stage is not None:
+        paused = t("card.due_paused") if lead.paused_at is not None else ""
+        lines.append(f"{t(f'card.due.{lead.stage}')}：{lead.stage_due.isoformat()}{paused}")
     buttons: list[dict[str, Any]] = []
     for action in allowed_actions(facts, roles):
         if action is Action.VIEW_CONTACT and not lead.confidential:

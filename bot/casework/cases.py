@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -15,9 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.casework import cards, notices
 from bot.casework.lifecycle import ENDS, Action, Decision, Filing, LeadFacts, Role, Status, Tell, staff_roles
+from bot.clock.lead_clock import LeadClock
+from bot.clock.settings import KINDS, build_deadlines
 from bot.config import Config
 from bot.dialogue.texts import Texts
-from bot.leads import rules, store
+
+if TYPE_CHECKING:
+    from bot.clock.deadlines import Deadlines
+from bot.leads import store
 from bot.leads.models import CaseCounterRow, EvidenceRow, LeadEventRow, LeadRow, OutboxRow, to_local, utcnow
 from bot.notify import outbox
 
@@ -45,11 +50,19 @@ class Actor:
 
 
 class Cases:
-    def __init__(self, config: Config, texts: Texts, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self,
+        config: Config,
+        texts: Texts,
+        clock: Callable[[], datetime] = utcnow,
+        deadlines: Deadlines | None = None,
+    ) -> None:
         self.config = config
         self.texts = texts
         self.zone = ZoneInfo(config.service.timezone)
         self.clock = clock
+        filing = {kind: Filing(getattr(config.casework.filing, kind)) for kind in KINDS}
+        self.timing = LeadClock(deadlines or build_deadlines(config), self.zone, filing)
 
     # ---- reading
     def filing(self, kind: str) -> Filing:
@@ -64,6 +77,7 @@ class Cases:
             city_assigned=lead.city_assigned,
             rated=lead.rating is not None,
             reviewed=lead.reviewed,
+            extendable=self.timing.extendable(lead),
         )
 
     def roles(self, user_id: int, lead: LeadRow) -> frozenset[Role]:
@@ -172,7 +186,7 @@ class Cases:
     async def take(
         self, session: AsyncSession, lead: LeadRow, decision: Decision, actor: Actor, inputs: dict[str, Any]
     ) -> None:
-        action, before = decision.rule.action, Status(lead.status)
+        action, before, queue_before = decision.rule.action, Status(lead.status), lead.queue_code
         detail: dict[str, Any] = {"from": before.value, "to": decision.to.value, **inputs}
         if Role.CITIZEN not in actor.roles:
             detail["name"] = actor.name
@@ -182,10 +196,9 @@ class Cases:
         if action is Action.ACCEPT:
             detail["checks_first"] = self.checks_first(lead, by_city=Role.CITY in actor.roles)
         lead.status = decision.to.value
-        if decision.rule.changes_status or new_chat is not None:
-            lead.stage_due = rules.stage_due(
-                getattr(self.config.deadlines, lead.kind), lead.status, self.local_today()
-            )
+        self.timing.step(session, lead, action, before, queue_before, self.clock())
+        if action is Action.EXTEND:
+            detail["due"] = lead.stage_due.isoformat() if lead.stage_due else None
         if action is Action.FILE and not lead.case_number:
             lead.case_number = await self._generated_case_number(session, lead)
         await store.add_event(session, lead, actor.tag, action.value, detail)

@@ -43,6 +43,7 @@ class Action(StrEnum):
     HAND_UP = "hand_up"  # 移交市局
     FILE = "file"  # 立案
     CLOSE = "close"  # 结案
+    EXTEND = "extend"  # 延长 (the closing period, once, with a reason)
     POLICE = "police"  # 移送公安
     REFER = "refer"  # 移送 (other IP)
     RATE = "rate"  # the citizen's 1–5
@@ -57,7 +58,7 @@ class Role(StrEnum):
     QUEUE = "queue"  # staff of the lead's queue
     CITY = "city"  # staff of the city bureau
     CITIZEN = "citizen"  # the chat that made the lead
-    SYSTEM = "system"  # the supervisor that watches deadlines (issue of deadlines)
+    SYSTEM = "system"  # the supervisor (bot/supervision): its reminders, overdue and 督办 are events
 
 
 class Needs(StrEnum):
@@ -96,6 +97,7 @@ class Guard(StrEnum):
     FILED_BY_CITY = "filed_by_city"  # the lead's kind is filed by the city bureau (facts 2.6)
     NOT_RATED = "not_rated"
     NOT_REVIEWED = "not_reviewed"
+    EXTENDABLE = "extendable"  # the kind has an extension period, not yet used
 
 
 BACK = None
@@ -152,6 +154,7 @@ def _rules() -> list[Rule]:
         Rule(S.ACCEPTED, A.FILE, S.FILED, STAFF, N.CASE_NUMBER, guards=(G.FILED_HERE,)),
         Rule(S.ACCEPTED, A.FILE, S.FILED, CITY, N.CASE_NUMBER, guards=(G.FILED_BY_CITY,)),
         Rule(S.ACCEPTED, A.CLOSE, S.CLOSED, STAFF, N.OUTCOME, guards=(G.NOT_FILED,)),
+        Rule(S.ACCEPTED, A.EXTEND, S.ACCEPTED, STAFF, N.REASON, guards=(G.NOT_FILED, G.EXTENDABLE)),
         Rule(
             S.ACCEPTED,
             A.TRANSFER,
@@ -168,6 +171,8 @@ def _rules() -> list[Rule]:
         Rule(S.HANDED_UP, A.REJECT, S.REJECTED, CITY, N.REASON),
         Rule(S.FILED, A.CLOSE, S.CLOSED, STAFF, N.OUTCOME, guards=(G.FILED_HERE,)),
         Rule(S.FILED, A.CLOSE, S.CLOSED, CITY, N.OUTCOME, guards=(G.FILED_BY_CITY,)),
+        Rule(S.FILED, A.EXTEND, S.FILED, STAFF, N.REASON, guards=(G.FILED_HERE, G.EXTENDABLE)),
+        Rule(S.FILED, A.EXTEND, S.FILED, CITY, N.REASON, guards=(G.FILED_BY_CITY, G.EXTENDABLE)),
         Rule(S.FILED, A.POLICE, S.POLICE, STAFF, N.REASON, guards=(G.FILED_HERE,)),
         Rule(S.FILED, A.POLICE, S.POLICE, CITY, N.REASON, guards=(G.FILED_BY_CITY,)),
         Rule(S.FILED, A.REQUEST_INFO, S.AWAITING_INFO, STAFF, N.QUESTION, guards=(G.FILED_HERE,)),
@@ -214,6 +219,8 @@ class LeadFacts:
     city_assigned: bool = False
     rated: bool = False
     reviewed: bool = False
+    extendable: bool = False
+    """Its kind has an extension period (config `[deadlines]`) and it has not been used."""
 
 
 def _holds(guard: Guard, lead: LeadFacts) -> bool:
@@ -227,6 +234,7 @@ def _holds(guard: Guard, lead: LeadFacts) -> bool:
         Guard.FILED_BY_CITY: lead.filing is Filing.CITY,
         Guard.NOT_RATED: not lead.rated,
         Guard.NOT_REVIEWED: not lead.reviewed,
+        Guard.EXTENDABLE: lead.extendable,
     }[guard]
 
 

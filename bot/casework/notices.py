@@ -25,6 +25,7 @@ PUBLIC_ACTIONS = frozenset(
         Action.HAND_UP,
         Action.FILE,
         Action.CLOSE,
+        Action.EXTEND,
         Action.POLICE,
         Action.REFER,
         Action.RATE,
@@ -55,6 +56,7 @@ def values_of(texts: Texts, lead: LeadRow, detail: dict[str, Any], by: str, lang
         "outcome": outcome_text(texts, lead, language) if lead.outcome else "",
         "department": lead.department or "",
         "rating": str(lead.rating or ""),
+        "due": str(detail.get("due") or ""),
     }
 
 

@@ -53,7 +53,7 @@ class LeadRow(Base):
     close_due: Mapped[date]
     accepted_by: Mapped[int | None] = mapped_column(BigInteger)
     accepted_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     # casework (bot/casework/lifecycle.py)
     stage_due: Mapped[date | None]
@@ -70,10 +70,18 @@ class LeadRow(Base):
     fine_fen: Mapped[int | None] = mapped_column(BigInteger)
     """An administrative penalty's fine in fen (1/100 yuan)."""
     department: Mapped[str | None] = mapped_column(String(120))
-    closed_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None] = mapped_column(index=True)
     rating: Mapped[int | None]
     rating_comment: Mapped[str | None] = mapped_column(Text)
     reviewed: Mapped[bool] = mapped_column(default=False)
+    # the stage clock (bot/clock/deadlines.py)
+    stage: Mapped[str | None] = mapped_column(String(8))
+    """The stage whose clock runs (accept, file, close, review), kept while paused (待补充)."""
+    stage_started: Mapped[datetime | None]
+    due_at: Mapped[datetime | None] = mapped_column(index=True)
+    """When the stage's deadline passes (UTC); `stage_due` is its last day, local, for showing."""
+    paused_at: Mapped[datetime | None]
+    extended: Mapped[bool] = mapped_column(default=False)
 
     @property
     def confidential(self) -> bool:
@@ -88,6 +96,65 @@ class LeadPatentRow(Base):
 
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True)
     number: Mapped[str] = mapped_column(String(20), primary_key=True, index=True)
+
+
+class LeadTagRow(Base):
+    """A lead's sectors and channels as rows (sector:food_drug, channel:exhibition), for counting."""
+
+    __tablename__ = "lead_tags"
+
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+
+
+class LeadStageRow(Base):
+    """A stage a lead went through, written when it ends: how long it took, and whether in time."""
+
+    __tablename__ = "lead_stages"
+    __table_args__ = (Index("ix_lead_stages_ended", "ended_at", "stage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    queue_code: Mapped[str] = mapped_column(String(6))
+    kind: Mapped[str] = mapped_column(String(16))
+    stage: Mapped[str] = mapped_column(String(8))
+    started_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    ended_at: Mapped[datetime]
+    ended_by: Mapped[str] = mapped_column(String(24))
+    working_days: Mapped[int]
+    on_time: Mapped[bool]
+
+
+class SupervisionRow(Base):
+    """A supervision message about a lead's deadline: the unique key makes each one happen once,
+    whichever worker gets there first; the rows are also what the report counts."""
+
+    __tablename__ = "supervision"
+    __table_args__ = (
+        Index("ux_supervision_once", "lead_id", "stage", "due_at", "level", unique=True),
+        Index("ix_supervision_at", "at", "level"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    queue_code: Mapped[str] = mapped_column(String(6))
+    stage: Mapped[str] = mapped_column(String(8))
+    due_at: Mapped[datetime]
+    level: Mapped[str] = mapped_column(String(10))
+    """remind, overdue, escalate (from the supervisor) or supervise (督办 pressed by the city)."""
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    staff_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class DigestRow(Base):
+    """A morning digest sent: one per queue and day."""
+
+    __tablename__ = "digests"
+
+    queue_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class LeadEventRow(Base):

@@ -1,14 +1,14 @@
-"""Where a lead goes and why, how urgent it is and why, and when it is due. Pure functions."""
+"""Where a lead goes and why, and how urgent it is and why. Pure functions (deadlines: bot/clock)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from bot.config import Config, DeadlineConfig
+from bot.config import Config
 
 PRIORITY_SECTORS = ("food_drug", "environment", "safety", "high_tech")
 
@@ -66,28 +66,3 @@ def priority_reasons(
     reasons.extend(f"repeat_patent:{n}" for n in repeat_patents)
     reasons.extend(f"sector:{s}" for s in sectors if s in PRIORITY_SECTORS)
     return reasons
-
-
-def add_working_days(start: date, days: int) -> date:
-    """Monday to Friday; public holidays are not modelled (a known limit)."""
-    current = start
-    while days > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
-
-
-def deadlines(rule: DeadlineConfig, created: date) -> tuple[date, date]:
-    return add_working_days(created, rule.accept_working_days), created + timedelta(days=rule.close_days)
-
-
-def stage_due(rule: DeadlineConfig, status: str, today: date) -> date | None:
-    """The deadline of the stage a lead enters today. 待受理 and 已受理 (the decision to file) are
-    counted in working days (facts 3.2, 3.4), a filed case's closing in days (3.3, 3.6). While the
-    lead waits for the citizen (待补充) no clock runs; an ended lead has none."""
-    if status in ("new", "returned", "accepted", "handed_up", "review"):
-        return add_working_days(today, rule.accept_working_days)
-    if status == "filed":
-        return today + timedelta(days=rule.close_days)
-    return None

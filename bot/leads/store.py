@@ -15,6 +15,7 @@ from bot.leads.models import (
     LeadEventRow,
     LeadPatentRow,
     LeadRow,
+    LeadTagRow,
     PatentRegisterRow,
     ProcessedUpdateRow,
     utcnow,
@@ -71,6 +72,9 @@ async def add_lead(session: AsyncSession, lead: LeadRow, patents: list[str], act
     await session.flush()
     for number in dict.fromkeys(patents):
         session.add(LeadPatentRow(lead_id=lead.id, number=number))
+    tags = [f"sector:{s}" for s in lead.sectors] + [f"channel:{c}" for c in lead.channels]
+    for tag in dict.fromkeys(tags):
+        session.add(LeadTagRow(lead_id=lead.id, tag=tag))
     await add_event(
         session,
         lead,

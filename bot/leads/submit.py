@@ -7,6 +7,8 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock.deadlines import Stage
+from bot.clock.lead_clock import LeadClock
 from bot.config import Config
 from bot.dialogue.model import SubmitLead
 from bot.leads import rules, store
@@ -24,9 +26,15 @@ def _patents(effect: SubmitLead) -> list[str]:
 
 
 async def create_lead(
-    session: AsyncSession, config: Config, effect: SubmitLead, chat_id: int, now: datetime
+    session: AsyncSession,
+    config: Config,
+    clock: LeadClock,
+    effect: SubmitLead,
+    chat_id: int,
+    now: datetime,
 ) -> LeadRow:
-    """The lead and its first event; its cards are posted by the caller (bot/casework)."""
+    """The lead (received at `now`, naive UTC) with its acceptance clock running, and its first
+    event; its cards are posted by the caller (bot/casework)."""
     fields = dict(effect.fields)
     name, phone = fields.pop("name", None), fields.pop("phone", None)
     anonymous = fields.get("contact") == "anonymous"
@@ -40,11 +48,10 @@ async def create_lead(
         effect.sectors,
         effect.channels,
         fields.get("fair"),
-        rules.fairs_on(config, now.date()),
+        rules.fairs_on(config, clock.local(now).date()),
         await store.seen_respondent(session, key),
         await store.seen_patents(session, patents),
     )
-    accept_due, close_due = rules.deadlines(getattr(config.deadlines, kind), now.date())
     lead = LeadRow(
         tracking_number=await store.unused_tracking_number(session),
         kind=kind,
@@ -63,10 +70,11 @@ async def create_lead(
         chat_id=chat_id,
         language=effect.language,
         evidence_count=len(fields.get("evidence") or []),
-        accept_due=accept_due,
-        close_due=close_due,
-        stage_due=accept_due,
+        created_at=now,
+        updated_at=now,
     )
+    clock.start(lead, Stage.ACCEPT, now)
+    lead.close_due = lead.close_due or lead.accept_due
     await store.add_lead(session, lead, patents, actor="citizen")
     log.info(
         "lead %s created: kind=%s queue=%s (%s) priority=%s contact=%s %s",

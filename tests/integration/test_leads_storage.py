@@ -70,7 +70,10 @@ async def submit(db: Database, config: Config, hotline, e: SubmitLead, day: date
     from datetime import datetime
 
     async with db.transaction() as s:
-        return await create_lead(s, config, e, 5, datetime.combine(day, datetime.min.time()))
+        clock = hotline.cases.timing
+        return await create_lead(
+            s, config, clock, e, 5, clock.utc(datetime.combine(day, datetime.min.time()))
+        )
 
 
 async def test_unresolved_outside_and_non_patent_leads_go_to_the_city_bureau_saying_why(hotline, db, config):
@@ -110,13 +113,16 @@ async def test_priority_sectors_and_a_fair_in_progress_raise_the_priority(hotlin
     assert after.priority == "normal"
 
 
-async def test_deadlines_come_from_the_config_in_working_days(hotline, db, config):
+async def test_deadlines_come_from_the_config_in_working_days_of_the_official_calendar(hotline, db, config):
     cfg = staffed(config)
     friday = date(2026, 11, 27)
     lead = await submit(db, cfg, hotline, effect({}), day=friday)
-    assert lead.accept_due == date(2026, 12, 4)  # 5 working days, the weekend skipped
-    counterfeit = await submit(db, cfg, hotline, effect({}, FlowKind.COUNTERFEIT), day=friday)
-    assert counterfeit.accept_due == date(2026, 12, 11)
+    assert lead.accept_due == date(2026, 12, 2)  # 3 working days, the weekend skipped
+    assert (lead.stage, lead.stage_due) == ("accept", date(2026, 12, 2))
+    before_national_day = await submit(
+        db, cfg, hotline, effect({}, FlowKind.COUNTERFEIT), day=date(2026, 9, 30)
+    )
+    assert before_national_day.accept_due == date(2026, 10, 10)  # 1–7 October off, Saturday the 10th worked
 
 
 async def test_a_redelivered_update_is_processed_once(hotline, db):
