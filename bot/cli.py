@@ -1,4 +1,5 @@
-"""The `hotline` command: nlu, ask, patent and eval (the conversation comes in its own module).
+"""The `hotline` command: nlu, ask, patent, eval, supervise and the database (the conversation
+comes in its own module).
 
 One input line in, one output line out, in order, whatever the line holds: a line that fails
 gets an output line with an "error" field, and the stream goes on.
@@ -9,8 +10,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Awaitable, Callable, Iterator
+from datetime import UTC, datetime
+from html import unescape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
@@ -205,6 +209,59 @@ def cmd_patents(args: argparse.Namespace, config: Config) -> int:
     return 1 if errors and not written else 0
 
 
+def _moment(text: str | None, zone_name: str) -> datetime:
+    """--at as naive UTC: local time of the service's zone unless the text carries an offset."""
+    from zoneinfo import ZoneInfo
+
+    moment = datetime.fromisoformat(text) if text else datetime.now(UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(zone_name))
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _plain(html_text: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", "", html_text))
+
+
+def cmd_supervise(args: argparse.Namespace, config: Config) -> int:
+    from collections import Counter
+
+    from bot.casework.cases import Cases
+    from bot.dialogue.texts import load_texts
+    from bot.supervision.rounds import Supervisor
+
+    try:
+        now = _moment(args.at, config.service.timezone)
+    except ValueError as exc:
+        print(f"hotline supervise: --at is not an ISO date and time: {exc}", file=sys.stderr)
+        return 2
+
+    async def one_round(db: Database) -> int:
+        cases = Cases(config, load_texts(), clock=lambda: now)
+        for warning in _calendar_warnings(cases, now):
+            print(f"warning: {warning}", file=sys.stderr)
+        sent = await Supervisor(cases, db, config.supervision).round(now, dry_run=args.dry_run)
+        for message in sent:
+            queue = config.queues[message.queue_code]
+            chat = f"chat {message.chat_id}" if message.chat_id else "chat_id not configured"
+            buttons = " ".join(f"[{b['label']}]" for b in message.buttons)
+            print(f"→ {queue.name} ({chat})\n{_plain(message.text)}" + (f"\n{buttons}" if buttons else ""))
+            print()
+        counts = Counter(m.purpose for m in sent)
+        shown = ", ".join(f"{n} {purpose}" for purpose, n in sorted(counts.items())) or "nothing to send"
+        mode = "dry run, nothing recorded" if args.dry_run else "queued in the outbox"
+        print(f"supervise at {now.isoformat()} UTC: {len(sent)} messages ({shown}); {mode}", file=sys.stderr)
+        return 0
+
+    return _on_upgraded_database(config, one_round)
+
+
+def _calendar_warnings(cases: Any, now: datetime) -> list[str]:
+    from bot.clock.settings import calendar_warnings
+
+    return calendar_warnings(cases.timing.deadlines.calendar, cases.timing.local(now).date())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hotline", description="Jinzhong 12330 intake assistant")
     parser.add_argument("--config", help="config file (default: $HOTLINE_CONFIG or ./config.toml)")
@@ -229,6 +286,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--poll-interval", type=float, default=0.0, help=argparse.SUPPRESS)
     p = sub.add_parser("db", help="database maintenance")
     p.add_argument("action", choices=("upgrade",))
+    p = sub.add_parser("supervise", help="one supervision round: reminders, overdue, 督办, digests")
+    p.add_argument(
+        "--at", help="as if at this moment, e.g. 2026-12-20T09:00 (service's zone unless an offset)"
+    )
+    p.add_argument("--dry-run", action="store_true", help="print what would be sent; record nothing")
     p = sub.add_parser("patents", help="the local patent register")
     p.add_argument("action", choices=("import",))
     p.add_argument("file", help="CSV with columns number,title,holder,status,as_of,source")
@@ -244,6 +306,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "run": cmd_run,
     "db": cmd_db,
     "patents": cmd_patents,
+    "supervise": cmd_supervise,
 }
 
 

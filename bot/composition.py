@@ -59,6 +59,8 @@ def build_hotline(
     from bot.intake import Intake
     from bot.leads.db import Database, resolve_url
     from bot.leads.models import to_local, utcnow
+    from bot.supervision.press import SupervisionDesk
+    from bot.supervision.rounds import Supervisor
 
     core = core or build_core(config)
     clock = clock or utcnow
@@ -76,8 +78,10 @@ def build_hotline(
     citizen = CitizenDesk(cases, relays)
     intake = Intake(config, core.understander, dialogue, texts, db, cases, relays, citizen, evidence)
     desk = Desk(cases, relays, db, lambda: None)
+    desk.supervise = SupervisionDesk(cases).press
     lists = Lists(cases, db)
-    return Hotline(config, core, texts, db, intake, desk, lists, cases, evidence, clock)
+    supervisor = Supervisor(cases, db, config.supervision)
+    return Hotline(config, core, texts, db, intake, desk, lists, cases, evidence, supervisor, clock)
 
 
 def build_application(config: Config, token: str, hotline: Hotline | None = None) -> Application:

@@ -16,6 +16,7 @@ from bot.config import Config
 from bot.dialogue.texts import Texts
 from bot.intake import Intake
 from bot.leads.db import Database
+from bot.supervision.rounds import Supervisor
 from intents.understander import Understander
 from knowledge.faq import FaqIndex
 
@@ -37,6 +38,7 @@ class Hotline:
     lists: Lists
     cases: Cases
     evidence: EvidenceStore
+    supervisor: Supervisor
     clock: Callable[[], datetime]
 
     def set_wake(self, wake: Callable[[], None]) -> None:

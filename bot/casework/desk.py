@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from html import escape
@@ -63,6 +63,8 @@ class PressAnswer:
 
 class Desk:
     def __init__(self, cases: Cases, relays: Relays, db: Database, wake_outbox: Callable[[], None]) -> None:
+        self.supervise: Callable[[AsyncSession, StaffPress], Awaitable[PressAnswer]] | None = None
+        """The 督办 button's handler (bot/supervision/press.py), set by the composition root."""
         self.cases = cases
         self.relays = relays
         self.db = db
@@ -94,6 +96,8 @@ class Desk:
                 return PressAnswer("")
             if press.data.startswith("cp:"):
                 answer = await self._pick(session, press)
+            elif press.data.startswith("sv:") and self.supervise is not None:
+                answer = await self.supervise(session, press)
             elif press.data.startswith("hr:end:") and press.data[7:].isdigit():
                 answer = PressAnswer(await self.relays.staff_end(session, int(press.data[7:]), press.user_id))
             else:
@@ -102,7 +106,7 @@ class Desk:
 
     async def _outrun(self, session: AsyncSession, press: StaffPress) -> bool:
         assert press.message_id is not None
-        unknown = await _sent_message(session, press.chat_id, press.message_id) is None
+        unknown = await sent_message(session, press.chat_id, press.message_id) is None
         return unknown and await _in_flight(session, press.chat_id)
 
     async def reply(self, reply: StaffReply) -> bool:
@@ -121,7 +125,7 @@ class Desk:
     async def _reply_once(self, reply: StaffReply, retry: bool) -> bool | None:
         """None: the message replied to is unknown but a send to the chat is in flight."""
         async with self.db.transaction() as session:
-            sent = await _sent_message(session, reply.chat_id, reply.reply_to)
+            sent = await sent_message(session, reply.chat_id, reply.reply_to)
             if sent is None and retry and await _in_flight(session, reply.chat_id):
                 return None
             if reply.update_id is not None and not await store.first_time(session, reply.update_id):
@@ -195,7 +199,7 @@ class Desk:
         """The pressed message is one of this lead's cards (or relayed messages) in this chat."""
         if press.message_id is None:
             return False
-        sent = await _sent_message(session, press.chat_id, press.message_id)
+        sent = await sent_message(session, press.chat_id, press.message_id)
         if sent is None or sent.lead_id != lead.id:
             return False
         return sent.purpose in (*CARD_PURPOSES, "staff_edit", "relay_in")
@@ -382,6 +386,6 @@ async def _in_flight(session: AsyncSession, chat_id: int) -> bool:
     return (await session.execute(query.limit(1))).first() is not None
 
 
-async def _sent_message(session: AsyncSession, chat_id: int, message_id: int) -> OutboxRow | None:
+async def sent_message(session: AsyncSession, chat_id: int, message_id: int) -> OutboxRow | None:
     query = select(OutboxRow).where(OutboxRow.chat_id == chat_id, OutboxRow.message_id == message_id)
     return (await session.execute(query.order_by(OutboxRow.id.desc()).limit(1))).scalar_one_or_none()

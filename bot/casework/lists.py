@@ -100,7 +100,7 @@ class Lists:
 
     def _line(self, lead: LeadRow) -> str:
         due = lead.stage_due.isoformat() if lead.stage_due else "-"
-        overdue = lead.stage_due is not None and lead.stage_due < self.cases.local_today()
+        overdue = lead.due_at is not None and lead.paused_at is None and lead.due_at <= self.cases.clock()
         flag = "⚠️" if overdue else ("❗" if lead.priority == "high" else "•")
         fields = lead.fields
         who = str(fields.get("respondent") or fields.get("organisation") or fields.get("product") or "")[:30]

@@ -71,14 +71,20 @@ async def _start_worker(app: Application) -> None:
     stop = asyncio.Event()
     app.bot_data["outbox_stop"] = stop
     app.bot_data["outbox_task"] = asyncio.create_task(worker.run(stop), name="outbox")
+    if hotline.config.supervision.round_seconds > 0:
+        app.bot_data["supervisor_task"] = asyncio.create_task(
+            hotline.supervisor.run(stop, worker.wake.set), name="supervisor"
+        )
 
 
 async def _stop_worker(app: Application) -> None:
     stop = app.bot_data.get("outbox_stop")
-    task = app.bot_data.get("outbox_task")
-    if stop is not None and task is not None:
+    if stop is not None:
         stop.set()
-        await task
+        for name in ("supervisor_task", "outbox_task"):
+            task = app.bot_data.get(name)
+            if task is not None:
+                await task
     await app.bot_data["hotline"].db.close()
 
 

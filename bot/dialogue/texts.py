@@ -27,8 +27,13 @@ class Texts:
         return [t[key] for t in self._table.values() if key in t]
 
 
-TEXT_FILES = (("bot.dialogue", "texts.toml"), ("bot.casework", "texts.toml"))
-"""The conversation's texts, then casework's (cards, prompts, what the citizen is told of a case)."""
+TEXT_FILES = (
+    ("bot.dialogue", "texts.toml"),
+    ("bot.casework", "texts.toml"),
+    ("bot.supervision", "texts.toml"),
+)
+"""The conversation's texts, casework's (cards, prompts, what the citizen is told of a case), then
+the supervisor's and the reports' (staff groups only)."""
 
 
 def load_texts() -> Texts:

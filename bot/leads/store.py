@@ -86,9 +86,14 @@ async def add_lead(session: AsyncSession, lead: LeadRow, patents: list[str], act
 
 
 async def add_event(
-    session: AsyncSession, lead: LeadRow, actor: str, action: str, detail: dict[str, Any]
+    session: AsyncSession,
+    lead: LeadRow,
+    actor: str,
+    action: str,
+    detail: dict[str, Any],
+    at: datetime | None = None,
 ) -> None:
-    now = utcnow()
+    now = at or utcnow()
     lead.updated_at = now
     session.add(LeadEventRow(lead_id=lead.id, at=now, actor=actor, action=action, detail=detail))
     await session.flush()

@@ -151,6 +151,8 @@ def write_config(path: Path, base_url: str, db_path: Path, cache_dir: Path) -> P
     text = _replace_once(text, r'^base_url = "https://api\.telegram\.org/bot"$', f'base_url = "{base_url}"')
     text = _replace_once(text, r'^cache_dir = ".*"$', f'cache_dir = "{cache_dir}"')
     text = _replace_once(text, r"^poll_seconds = .*$", f"poll_seconds = {POLL_SECONDS}")
+    # no supervision rounds: their morning digest depends on the hour the test runs
+    text = _replace_once(text, r"^round_seconds = .*$", "round_seconds = 0")
     text = _set_queue(text, "140700", CITY_CHAT, (CITY_STAFF,))
     text = _set_queue(text, "140728", PINGYAO_CHAT, (PINGYAO_STAFF,))
     path.write_text(text, encoding="utf-8")

@@ -18,7 +18,20 @@ from bot.dialogue.states import FlowKind
 from bot.dialogue.texts import TEXT_FILES
 
 BOT = Path(__file__).resolve().parents[2] / "bot"
-STAFF_ONLY = ("staff.", "route.", "priority.", "tag.", "card.", "desk.", "prompt.", "alert.", "lists.")
+STAFF_ONLY = (
+    "staff.",
+    "route.",
+    "priority.",
+    "tag.",
+    "card.",
+    "desk.",
+    "prompt.",
+    "alert.",
+    "lists.",
+    "supervise.",
+    "digest.",
+    "report.",
+)
 """Shown to the bureau's staff, who read Chinese: no English needed."""
 
 RAW: dict[str, dict[str, str]] = {}
