@@ -256,6 +256,50 @@ def cmd_supervise(args: argparse.Namespace, config: Config) -> int:
     return _on_upgraded_database(config, one_round)
 
 
+def cmd_report(args: argparse.Namespace, config: Config) -> int:
+    from bot.casework.cases import Cases
+    from bot.dialogue.texts import load_texts
+    from bot.reports.period import ReportPeriod, find_queue, parse_when
+    from bot.reports.service import Reports
+    from bot.reports.summary import summary
+    from bot.reports.text import tables_text
+
+    when = parse_when(args.month or args.year)
+    if when is None or (args.month and when[1] is None) or (args.year and when[1] is not None):
+        print("hotline report: --month YYYY-MM or --year YYYY", file=sys.stderr)
+        return 2
+    county = None
+    if args.county:
+        county = find_queue(args.county, {code: q.name for code, q in config.queues.items()})
+        if county is None:
+            print(f"hotline report: no queue {args.county!r} (a code like 140728 or a name)", file=sys.stderr)
+            return 2
+    period = ReportPeriod(when[0], when[1], county)
+
+    async def report(db: Database) -> int:
+        reports = Reports(Cases(config, load_texts()), db)
+        if not (args.xlsx or args.png):
+            built = await reports.build(period)
+            print(_plain(summary(built)))
+            print()
+            print(tables_text(built.tables))
+            return 0
+        files = await reports.files(period)
+        print(_plain(files.text))
+        if args.xlsx:
+            Path(args.xlsx).write_bytes(files.workbook)
+            print(f"workbook: {args.xlsx}", file=sys.stderr)
+        if args.png:
+            folder = Path(args.png)
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, png in files.charts:
+                (folder / f"{name}.png").write_bytes(png)
+            print(f"charts: {len(files.charts)} in {folder}", file=sys.stderr)
+        return 0
+
+    return _on_upgraded_database(config, report)
+
+
 def _calendar_warnings(cases: Any, now: datetime) -> list[str]:
     from bot.clock.settings import calendar_warnings
 
@@ -291,6 +335,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--at", help="as if at this moment, e.g. 2026-12-20T09:00 (service's zone unless an offset)"
     )
     p.add_argument("--dry-run", action="store_true", help="print what would be sent; record nothing")
+    p = sub.add_parser("report", help="monthly or yearly statistics, with charts and a workbook")
+    when = p.add_mutually_exclusive_group(required=True)
+    when.add_argument("--month", help="YYYY-MM")
+    when.add_argument("--year", help="YYYY")
+    p.add_argument("--county", help="one queue: its code (140728) or name (平遥)")
+    p.add_argument("--xlsx", help="write the tables to this workbook")
+    p.add_argument("--png", help="write the charts into this folder")
     p = sub.add_parser("patents", help="the local patent register")
     p.add_argument("action", choices=("import",))
     p.add_argument("file", help="CSV with columns number,title,holder,status,as_of,source")
@@ -307,6 +358,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "db": cmd_db,
     "patents": cmd_patents,
     "supervise": cmd_supervise,
+    "report": cmd_report,
 }
 
 

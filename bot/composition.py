@@ -59,6 +59,7 @@ def build_hotline(
     from bot.intake import Intake
     from bot.leads.db import Database, resolve_url
     from bot.leads.models import to_local, utcnow
+    from bot.reports.service import Reports
     from bot.supervision.press import SupervisionDesk
     from bot.supervision.rounds import Supervisor
 
@@ -81,7 +82,8 @@ def build_hotline(
     desk.supervise = SupervisionDesk(cases).press
     lists = Lists(cases, db)
     supervisor = Supervisor(cases, db, config.supervision)
-    return Hotline(config, core, texts, db, intake, desk, lists, cases, evidence, supervisor, clock)
+    reports = Reports(cases, db)
+    return Hotline(config, core, texts, db, intake, desk, lists, cases, evidence, supervisor, reports, clock)
 
 
 def build_application(config: Config, token: str, hotline: Hotline | None = None) -> Application:

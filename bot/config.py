@@ -116,6 +116,12 @@ class SupervisionConfig:
 
 
 @dataclass(frozen=True)
+class ReportsConfig:
+    output_dir: str
+    """Where `hotline chat`'s /report writes its charts and workbook."""
+
+
+@dataclass(frozen=True)
 class OutboxConfig:
     max_attempts: int
     poll_seconds: float
@@ -177,6 +183,7 @@ class Config:
     calendar: CalendarConfig
     deadlines: DeadlinesConfig
     supervision: SupervisionConfig
+    reports: ReportsConfig
     outbox: OutboxConfig
     casework: CaseworkConfig
     fairs: tuple[FairConfig, ...]

@@ -16,6 +16,7 @@ from bot.config import Config
 from bot.dialogue.texts import Texts
 from bot.intake import Intake
 from bot.leads.db import Database
+from bot.reports.service import Reports
 from bot.supervision.rounds import Supervisor
 from intents.understander import Understander
 from knowledge.faq import FaqIndex
@@ -39,6 +40,7 @@ class Hotline:
     cases: Cases
     evidence: EvidenceStore
     supervisor: Supervisor
+    reports: Reports
     clock: Callable[[], datetime]
 
     def set_wake(self, wake: Callable[[], None]) -> None:

@@ -201,7 +201,7 @@ class Cases:
             detail["due"] = lead.stage_due.isoformat() if lead.stage_due else None
         if action is Action.FILE and not lead.case_number:
             lead.case_number = await self._generated_case_number(session, lead)
-        await store.add_event(session, lead, actor.tag, action.value, detail)
+        await store.add_event(session, lead, actor.tag, action.value, detail, at=self.clock())
         await self.refresh_cards(session, lead, new_chat)
         if Tell.CITIZEN in decision.rule.tells:
             self.tell_citizen(

@@ -169,11 +169,31 @@ class Console:
         if line.startswith("/as"):
             return self.act_as(line[3:])
         command, _, args = line.partition(" ")
+        if command == "/report":
+            return await self._report(args)
         if command.removeprefix("/") in GROUP_COMMANDS:
             viewer = self._viewer()
             self._show_staff(await self.hotline.lists.command(viewer, command.removeprefix("/"), args))
             return ""
         return None
+
+    async def _report(self, args: str) -> str:
+        """The summary here; the charts and the workbook as files in `[reports].output_dir`."""
+        reports = self.hotline.reports
+        period = reports.request(args, self._viewer().queue_code, self.hotline.cases.local_today())
+        if isinstance(period, str):
+            return period
+        files = await reports.files(period)
+        folder = self.hotline.config.path(self.hotline.config.reports.output_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name, data in [(f"{n}.png", png) for n, png in files.charts] + [
+            (files.workbook_name, files.workbook)
+        ]:
+            (folder / name).write_bytes(data)
+            written.append(str(folder / name))
+        print(html.unescape(re.sub(r"<[^>]+>", "", files.text)), file=self.out)
+        return "（图表和表格已保存：" + "、".join(written) + "）"
 
     def _viewer(self) -> Viewer:
         viewer = self.hotline.lists.viewer(self.acting.chat_id, self.officer[0])

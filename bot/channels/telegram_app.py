@@ -148,13 +148,31 @@ async def _group_command(
     if name == "chatid":
         await message.reply_text(f"chat_id = {chat_id}\nuser_id = {user_id}")
         return
-    if name not in GROUP_COMMANDS:
+    if name not in (*GROUP_COMMANDS, "report"):
         return
     viewer = hotline.lists.viewer(chat_id, user_id)
     if isinstance(viewer, str):
         await message.reply_text(hotline.texts.get(viewer))
         return
+    if name == "report":
+        await _report(hotline, viewer.queue_code, args, chat_id, context)
+        return
     await send_reply(context.bot, chat_id, await hotline.lists.command(viewer, name, args))
+
+
+async def _report(
+    hotline: Hotline, own_queue: str | None, args: str, chat_id: int, context: ContextTypes.DEFAULT_TYPE
+) -> None:
+    """The summary, then the charts as photos and the workbook as a document."""
+    period = hotline.reports.request(args, own_queue, hotline.cases.local_today())
+    if isinstance(period, str):
+        await context.bot.send_message(chat_id, period)
+        return
+    files = await hotline.reports.files(period)
+    await context.bot.send_message(chat_id, files.text, parse_mode="HTML")
+    for name, png in files.charts:
+        await context.bot.send_photo(chat_id, png, filename=f"{name}.png")
+    await context.bot.send_document(chat_id, files.workbook, filename=files.workbook_name)
 
 
 async def _list_press(

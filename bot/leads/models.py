@@ -161,6 +161,7 @@ class LeadEventRow(Base):
     """The history of a lead: rows are only ever added."""
 
     __tablename__ = "lead_events"
+    __table_args__ = (Index("ix_lead_events_action_at", "action", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)

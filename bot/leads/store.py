@@ -81,6 +81,7 @@ async def add_lead(session: AsyncSession, lead: LeadRow, patents: list[str], act
         actor,
         "created",
         {"queue": lead.queue_code, "reason": lead.route_reason, "priority": lead.priority},
+        at=lead.created_at,
     )
     return lead
 

@@ -248,3 +248,27 @@ async def test_the_human_relay_carries_words_both_ways_and_either_side_can_end_i
     await citizen.next(lambda m: "12330" in (m.text or "") or bool(m.callback_data))
     await bot.settle()
     assert not any("你好" in (m.text or "") for m in server.messages(CITY_CHAT))
+
+
+async def test_report_in_the_city_group_sends_the_summary_three_charts_and_the_workbook(
+    server: HotlineBotApi, bot: BotProcess, citizen: Chat
+) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    await complain(citizen)
+    month = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m")
+    city = Chat(server, CITY_STAFF, CITY_CHAT)
+    before = len(city.messages())
+    await city.say(f"/report {month}")
+    document = await server.wait_for_message(CITY_CHAT, lambda m: m.kind == "document", timeout=60)
+    sent = city.messages()[before:]
+    summary = next(m for m in sent if m.kind == "text" and "线索统计" in (m.text or ""))
+    assert "收到线索 1 条" in (summary.text or "") and "平遥县" not in (summary.text or "").split("\n")[0]
+    assert [m.kind for m in sent if m.kind != "text"] == ["photo", "photo", "photo", "document"]
+    assert document.media["file_name"].endswith(".xlsx")
+
+    pingyao = Chat(server, PINGYAO_STAFF, PINGYAO_CHAT)
+    await pingyao.say(f"/report {month} 榆次")
+    own = await server.wait_for_message(PINGYAO_CHAT, lambda m: "线索统计" in (m.text or ""), timeout=60)
+    assert "（平遥县）" in (own.text or "")  # a county sees its own numbers, whatever it names

@@ -77,6 +77,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("queue_code", "day"),
     )
     op.create_index("ix_leads_created_at", "leads", ["created_at"])
+    op.create_index("ix_lead_events_action_at", "lead_events", ["action", "at"])
     op.create_index("ix_leads_closed_at", "leads", ["closed_at"])
     _tag_existing_leads()
 
@@ -96,6 +97,7 @@ def _tag_existing_leads() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_leads_closed_at", "leads")
+    op.drop_index("ix_lead_events_action_at", "lead_events")
     op.drop_index("ix_leads_created_at", "leads")
     for table in ("digests", "supervision", "lead_stages", "lead_tags"):
         op.drop_table(table)
