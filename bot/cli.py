@@ -300,6 +300,27 @@ def cmd_report(args: argparse.Namespace, config: Config) -> int:
     return _on_upgraded_database(config, report)
 
 
+def cmd_disclose(args: argparse.Namespace, config: Config) -> int:
+    from bot.casework.cases import Cases
+    from bot.dialogue.texts import load_texts
+    from bot.reports.disclosure import penalty_cases, render
+
+    async def disclose(db: Database) -> int:
+        cases = Cases(config, load_texts())
+        async with db.transaction() as session:
+            found = await penalty_cases(session, config, args.year, cases.timing)
+        title = f"{config.service.name} 行政处罚案件信息公开（{args.year}年）"
+        text = render(found, args.format, title)
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+        print(f"disclose: {len(found)} penalty cases of {args.year}", file=sys.stderr)
+        return 0
+
+    return _on_upgraded_database(config, disclose)
+
+
 def _calendar_warnings(cases: Any, now: datetime) -> list[str]:
     from bot.clock.settings import calendar_warnings
 
@@ -342,6 +363,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--county", help="one queue: its code (140728) or name (平遥)")
     p.add_argument("--xlsx", help="write the tables to this workbook")
     p.add_argument("--png", help="write the charts into this folder")
+    p = sub.add_parser("disclose", help="public disclosure of the year's administrative penalties")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--format", choices=("csv", "json", "html"), default="csv")
+    p.add_argument("--out", help="write to this file (default: standard output)")
     p = sub.add_parser("patents", help="the local patent register")
     p.add_argument("action", choices=("import",))
     p.add_argument("file", help="CSV with columns number,title,holder,status,as_of,source")
@@ -359,6 +384,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "patents": cmd_patents,
     "supervise": cmd_supervise,
     "report": cmd_report,
+    "disclose": cmd_disclose,
 }
 
 

@@ -158,6 +158,8 @@ def _case_lines(texts: Texts, lead: LeadRow) -> list[str]:
         if lead.outcome_note:
             outcome += f"（{lead.outcome_note}）"
         lines.append(f"{t('card.outcome')}：{escape(outcome)}")
+    if lead.penalised_party:
+        lines.append(f"{t('card.party')}：{escape(lead.penalised_party)}")
     if lead.department:
         lines.append(f"{t('card.department')}：{escape(lead.department)}")
     if lead.rating is not None:

@@ -249,6 +249,7 @@ class Cases:
                 inputs.get("fine"),
                 inputs.get("note"),
             )
+            lead.penalised_party = inputs.get("party")
         if action is Action.REFER:
             lead.department = str(inputs["department"])
         if action is Action.RATE:

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.casework import cards
 from bot.casework.cases import CARD_PURPOSES, Actor, Cases, resume_of
-from bot.casework.inputs import PICKS, Step, after_pick, first_step, outcomes_for, read_words
+from bot.casework.inputs import PICKS, Step, first_step, next_step, outcomes_for, read_words
 from bot.casework.lifecycle import Action, Decision, Refusal, decide
 from bot.casework.relay import Relays
 from bot.leads import store
@@ -352,7 +352,7 @@ class Desk:
     ) -> PressAnswer:
         step = Step(prompt.step)
         prompt.data = {**prompt.data, step.value: value}
-        following = after_pick(step, str(value)) if step in PICKS else None
+        following = next_step(step, str(value))
         if following is not None:
             prompt.step = following.value
             prompt.expires_at = utcnow() + timedelta(minutes=self.config.casework.prompt_minutes)

@@ -23,6 +23,7 @@ class Step(StrEnum):
     CASE_NUMBER = "case_number"
     QUESTION = "question"
     FINE = "fine"
+    PARTY = "party"  # the penalised party (当事人), named in the public disclosure
     NOTE = "note"
 
 
@@ -59,14 +60,16 @@ def first_step(needs: Needs) -> Step | None:
     return _FIRST.get(needs)
 
 
-def after_pick(step: Step, value: str) -> Step | None:
-    """The step after a pick, or None when the input is complete."""
+def next_step(step: Step, value: str) -> Step | None:
+    """The step after this one, or None when the input is complete."""
     if step is Step.COUNTY:
         return Step.REASON
     if step is Step.OUTCOME and value == "penalty":
         return Step.FINE
     if step is Step.OUTCOME and value == "other":
         return Step.NOTE
+    if step is Step.FINE:
+        return Step.PARTY
     return None
 
 
@@ -90,6 +93,8 @@ def read_words(step: Step, text: str, action: Action, reasons: tuple[str, ...]) 
         return Words(None, "prompt.empty")
     if step is Step.CASE_NUMBER:
         return Words(None) if _GENERATE.match(text) else Words(text[:80])
+    if step is Step.PARTY:
+        return Words(text[:200])
     if step is Step.FINE:
         fen = parse_fine(text)
         return Words(fen) if fen is not None else Words(None, "prompt.bad_fine")

@@ -70,6 +70,8 @@ class LeadRow(Base):
     fine_fen: Mapped[int | None] = mapped_column(BigInteger)
     """An administrative penalty's fine in fen (1/100 yuan)."""
     department: Mapped[str | None] = mapped_column(String(120))
+    penalised_party: Mapped[str | None] = mapped_column(String(200))
+    """Whom an administrative penalty was imposed on, as staff entered it at 结案 (disclosed)."""
     closed_at: Mapped[datetime | None] = mapped_column(index=True)
     rating: Mapped[int | None]
     rating_comment: Mapped[str | None] = mapped_column(Text)

@@ -284,8 +284,11 @@ async def test_a_penalty_records_its_fine(desk_hotline, db):
     await office.reply(PINGYAO_STAFF, PINGYAO_CHAT, "五万")
     assert "没看懂这个金额" in groups.last(PINGYAO_CHAT).text
     await office.reply(PINGYAO_STAFF, PINGYAO_CHAT, "1.5万元")
+    assert "被处罚的当事人" in groups.last(PINGYAO_CHAT).text
+    await office.reply(PINGYAO_STAFF, PINGYAO_CHAT, "平遥县好运来超市有限公司")
     lead = await lead_of(db, tracking)
     assert (lead.status, lead.outcome, lead.fine_fen) == ("closed", "penalty", 1_500_000)
+    assert lead.penalised_party == "平遥县好运来超市有限公司"
     assert lead.case_number == "平遥县知执立〔2026〕001号"
     assert "罚款 15,000 元" in groups.card(PINGYAO_CHAT, tracking).text
 

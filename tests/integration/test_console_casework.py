@@ -61,6 +61,7 @@ async def test_a_new_user_can_work_a_counterfeit_report_to_a_penalty_at_the_cons
         staff("结案"),
         staff("行政处罚"),
         "> 2万元",
+        "> 平遥县好运来超市",
         "/leads",
         "/as city",
         "/find 13812345678",

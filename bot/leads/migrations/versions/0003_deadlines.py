@@ -25,6 +25,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("due_at", sa.DateTime(), nullable=True))
         batch.add_column(sa.Column("paused_at", sa.DateTime(), nullable=True))
         batch.add_column(sa.Column("extended", sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch.add_column(sa.Column("penalised_party", sa.String(length=200), nullable=True))
         batch.create_index("ix_leads_due_at", ["due_at"])
     op.create_table(
         "lead_tags",
@@ -103,5 +104,5 @@ def downgrade() -> None:
         op.drop_table(table)
     with op.batch_alter_table("leads") as batch:
         batch.drop_index("ix_leads_due_at")
-        for name in ("extended", "paused_at", "due_at", "stage_started", "stage"):
+        for name in ("penalised_party", "extended", "paused_at", "due_at", "stage_started", "stage"):
             batch.drop_column(name)
