@@ -17,17 +17,24 @@ def _shown(value: Cell, percent: bool) -> str:
     return str(value)
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
+    """Columns on a screen: a Chinese character takes two."""
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def aligned(cells: list[list[str]]) -> list[str]:
+    """Rows of cells as lines whose columns line up in a fixed-width font."""
+    widths = [max(display_width(row[i]) for row in cells) for i in range(len(cells[0]))]
+    return [
+        "  ".join(c + " " * (widths[i] - display_width(c)) for i, c in enumerate(row)).rstrip()
+        for row in cells
+    ]
 
 
 def table_text(table: Table) -> str:
     cells = [list(table.columns)]
     cells += [[_shown(v, i in table.percent_columns) for i, v in enumerate(row)] for row in table.rows]
-    widths = [max(_width(row[i]) for row in cells) for i in range(len(table.columns))]
-    lines = [
-        "  ".join(c + " " * (widths[i] - _width(c)) for i, c in enumerate(row)).rstrip() for row in cells
-    ]
+    lines = aligned(cells)
     return "\n".join([f"== {table.title} ==", *lines]) if table.rows else f"== {table.title} ==\n（无）"
 
 

@@ -14,6 +14,7 @@ from bot.casework.cases import Cases
 from bot.config import SupervisionConfig
 from bot.leads.db import Database
 from bot.leads.models import DigestRow, LeadRow
+from bot.reports.text import aligned
 from bot.supervision.messages import Outgoing, queue_messages
 
 COLUMNS = ("new", "due_today", "overdue", "awaiting")
@@ -74,8 +75,7 @@ class Digests:
         total = {name: sum(c[name] for _, c in rows) for name in COLUMNS}
         table = [t("digest.columns").split("|")]
         table += [[name, *(str(c[n]) for n in COLUMNS)] for name, c in (*rows, (t("digest.total"), total))]
-        width = [max(_width(r[i]) for r in table) for i in range(len(table[0]))]
-        lines = ["  ".join(cell + " " * (width[i] - _width(cell)) for i, cell in enumerate(r)) for r in table]
+        lines = aligned(table)
         city_text = t("digest.city", day=shown) + "\n<pre>" + escape("\n".join(lines)) + "</pre>"
         messages.append(Outgoing(config.city.chat_id, config.city.code, "digest", city_text, open_list))
         return messages
@@ -89,8 +89,3 @@ class Digests:
         except IntegrityError:
             return False
         return True
-
-
-def _width(text: str) -> int:
-    """Columns on screen: a Chinese character takes two."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
