@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import re
+
 
 def mask_phone(phone: str | None) -> str:
     if not phone:
@@ -14,3 +17,20 @@ def mask_name(name: str | None) -> str:
     if not name:
         return "-"
     return name[0] + "*" * (len(name) - 1)
+
+
+_ID_NUMBER = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)")
+_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{6}(\d{2})(?!\d)")
+
+
+def mask_numbers(text: str) -> str:
+    """Mobile and ID numbers anywhere in a text, masked: the last guard of the log, for what
+    an error message (a driver's, say) quotes of a value."""
+    return _MOBILE.sub(r"\1******\2", _ID_NUMBER.sub(r"\1********\2", text))
+
+
+class MaskingFormatter(logging.Formatter):
+    """Formats a record, its exception and traceback included, then masks the numbers in it."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_numbers(super().format(record))

@@ -8,6 +8,7 @@ lifecycle table allows the action. Anything else changes nothing and gets a plai
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from bot.casework.cases import CARD_PURPOSES, Actor, Cases, resume_of
 from bot.casework.inputs import PICKS, Step, first_step, next_step, outcomes_for, read_words
 from bot.casework.lifecycle import Action, Decision, Refusal, decide
 from bot.casework.relay import Relays
+from bot.dialogue.model import clean_text
 from bot.leads import store
 from bot.leads.db import Database
 from bot.leads.models import EvidenceRow, LeadRow, OutboxRow, StaffPromptRow, utcnow
@@ -114,6 +116,7 @@ class Desk:
 
         A reply can outrun the outbox: Telegram has the prompt, the worker has not yet stored its
         message id. While a message to the chat is in flight the reply is looked up again shortly."""
+        reply = dataclasses.replace(reply, text=clean_text(reply.text))
         for wait in (*IN_FLIGHT_WAITS, None):
             handled = await self._reply_once(reply, retry=wait is not None)
             if handled is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -33,6 +34,17 @@ class Evidence:
         return {"file_id": self.file_id, "kind": self.kind, "name": self.name}
 
 
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """Text as the database can store it and Telegram can send back: lone surrogates (half an
+    emoji, which UTF-8 cannot encode), NUL and other control characters (which PostgreSQL refuses,
+    and which mean nothing in a message) are dropped. Tabs and line breaks stay."""
+    return _UNSTORABLE.sub("", _LONE_SURROGATE.sub("", text))
+
+
 @dataclass(frozen=True)
 class Inbound:
     kind: InboundKind
@@ -42,6 +54,14 @@ class Inbound:
     evidence: Evidence | None = None
     args: str = ""
     """A command's words after its name (`/status JZ-…`)."""
+
+    def __post_init__(self) -> None:
+        """Every message is cleaned at the edge, whichever channel made it."""
+        object.__setattr__(self, "text", clean_text(self.text))
+        object.__setattr__(self, "args", clean_text(self.args))
+        if self.evidence is not None:
+            evidence = replace(self.evidence, name=clean_text(self.evidence.name))
+            object.__setattr__(self, "evidence", evidence)
 
     @classmethod
     def say(cls, text: str, now: datetime) -> Inbound:

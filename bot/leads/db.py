@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -15,13 +16,17 @@ SQLITE_BUSY_TIMEOUT_SECONDS = 30
 
 
 def resolve_url(url: str, base_dir: Path) -> str:
-    """A relative SQLite path is relative to the config file; its folder is created."""
+    """A relative SQLite path is relative to the config file. Its folder and the file itself are
+    created readable by the service's user alone (SQLite gives its -wal and -shm files the same
+    mode): the database holds complainants' names and phones."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
         path = Path(parsed.database)
         if not path.is_absolute():
             path = base_dir / path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        os.chmod(path, 0o600)
         return parsed.set(database=str(path)).render_as_string(hide_password=False)
     return url
 
@@ -32,8 +37,9 @@ class Database:
         self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
         args = {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS} if self.is_sqlite else {}
         self.engine: AsyncEngine = create_async_engine(
-            url, connect_args=args, pool_pre_ping=not self.is_sqlite
+            url, connect_args=args, pool_pre_ping=not self.is_sqlite, hide_parameters=True
         )
+        """hide_parameters: an error's message never carries the statement's values (names, phones)."""
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
             event.listen(self.engine.sync_engine, "begin", _sqlite_begin_immediate)
