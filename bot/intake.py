@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
@@ -38,8 +39,9 @@ from bot.dialogue.model import (
 from bot.dialogue.texts import Texts
 from bot.leads import store
 from bot.leads.db import Database
-from bot.leads.models import LeadRow, to_local, utcnow
+from bot.leads.models import LeadRow, ProcessedUpdateRow, to_local, utcnow
 from bot.leads.submit import create_lead
+from bot.notify import outbox
 from bot.patent_reply import patent_reply
 from intents.understander import Understander
 
@@ -82,6 +84,18 @@ class Intake:
         self.zone = ZoneInfo(config.service.timezone)
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
+        """The replies to one update, for a channel that shows them itself (the console)."""
+        replies, _ = await self._handle(incoming, durable=False)
+        return replies
+
+    async def handle_durably(self, incoming: Incoming) -> list[int]:
+        """Like `handle`, but the replies are queued in the outbox in the same transaction as what
+        they answer, and their rows returned for the channel to send at once: a reply whose send
+        fails is retried, so a stored message is never answered with silence."""
+        _, rows = await self._handle(incoming, durable=True)
+        return rows
+
+    async def _handle(self, incoming: Incoming, durable: bool) -> tuple[list[Reply], list[int]]:
         inbound = incoming.inbound
         understanding = (
             self.understander.understand(inbound.text) if inbound.kind is InboundKind.TEXT else None
@@ -91,31 +105,50 @@ class Intake:
             async with self.db.transaction() as session:
                 if incoming.update_id is not None and not await store.first_time(session, incoming.update_id):
                     log.info("update %s already processed; dropped", incoming.update_id)
-                    return []
-                row = await store.lock_conversation(session, incoming.chat_id)
-                conv = Conversation.from_dict(row.data)
-                if fetched is not None:
-                    await self._keep_file(session, incoming, fetched)
-                case_replies = await self._case_side(session, incoming, conv)
-                if case_replies is not None:
-                    row.updated_at = utcnow()
-                    self.wake_outbox()
-                    return case_replies
-                outcome = self.dialogue.step(conv, inbound, understanding)
-                replies: list[Reply] = []
-                for effect in outcome.effects:
-                    form_open = outcome.conversation.draft is not None
-                    replies.extend(
-                        await self._carry_out(session, effect, incoming.chat_id, inbound.now, form_open)
-                    )
-                row.data = outcome.conversation.to_dict()
-                row.updated_at = utcnow()
+                    return [], []
+                replies = await self._replies(session, incoming, understanding, fetched)
+                rows = await self._queue(session, incoming.chat_id, replies) if durable else []
         except IntegrityError:
-            log.info("update %s processed concurrently elsewhere; dropped", incoming.update_id)
-            return []
-        if any(isinstance(e, SubmitLead | OpenRelay) for e in outcome.effects):
-            self.wake_outbox()
+            if incoming.update_id is not None and await self._seen(incoming.update_id):
+                log.info("update %s processed concurrently elsewhere; dropped", incoming.update_id)
+                return [], []
+            raise
+        self.wake_outbox()
+        return replies, rows
+
+    async def _replies(
+        self, session: AsyncSession, incoming: Incoming, understanding: Any, fetched: Fetched | None
+    ) -> list[Reply]:
+        inbound = incoming.inbound
+        row = await store.lock_conversation(session, incoming.chat_id)
+        conv = Conversation.from_dict(row.data)
+        if fetched is not None:
+            await self._keep_file(session, incoming, fetched)
+        row.updated_at = utcnow()
+        case_replies = await self._case_side(session, incoming, conv)
+        if case_replies is not None:
+            return case_replies
+        outcome = self.dialogue.step(conv, inbound, understanding)
+        replies: list[Reply] = []
+        for effect in outcome.effects:
+            form_open = outcome.conversation.draft is not None
+            replies.extend(await self._carry_out(session, effect, incoming.chat_id, inbound.now, form_open))
+        row.data = outcome.conversation.to_dict()
         return [*replies, *outcome.replies]
+
+    async def _queue(self, session: AsyncSession, chat_id: int, replies: list[Reply]) -> list[int]:
+        rows = []
+        for reply in replies:
+            buttons = [
+                {"label": b.label, "data": b.data, "row": n} for n, r in enumerate(reply.buttons) for b in r
+            ]
+            rows += outbox.enqueue_parts(session, chat_id, "citizen_reply", reply.text, reply.html, buttons)
+        await session.flush()
+        return [row.id for row in rows]
+
+    async def _seen(self, update_id: int) -> bool:
+        async with self.db.transaction() as session:
+            return await session.get(ProcessedUpdateRow, update_id) is not None
 
     async def _keep_file(self, session: AsyncSession, incoming: Incoming, fetched: Fetched) -> None:
         evidence = incoming.inbound.evidence

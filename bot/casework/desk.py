@@ -32,6 +32,7 @@ from bot.notify import outbox
 
 log = logging.getLogger(__name__)
 CANCEL_PICK = "x"
+IN_FLIGHT = ("claimed", "sending")
 IN_FLIGHT_WAITS = (0.2, 0.5, 1.0)
 """Seconds to wait, in turn, for the outbox to record a message a press or reply already answers."""
 
@@ -385,7 +386,7 @@ class Desk:
 
 
 async def _in_flight(session: AsyncSession, chat_id: int) -> bool:
-    query = select(OutboxRow.id).where(OutboxRow.chat_id == chat_id, OutboxRow.status == "sending")
+    query = select(OutboxRow.id).where(OutboxRow.chat_id == chat_id, OutboxRow.status.in_(IN_FLIGHT))
     return (await session.execute(query.limit(1))).first() is not None
 
 

@@ -68,6 +68,7 @@ async def _start_worker(app: Application) -> None:
     hotline.evidence.fetcher = TelegramFetcher(app.bot)
     worker = OutboxWorker(hotline.db, TelegramSender(app.bot), hotline.config.outbox)
     hotline.set_wake(worker.wake.set)
+    app.bot_data["outbox_worker"] = worker
     stop = asyncio.Event()
     app.bot_data["outbox_stop"] = stop
     app.bot_data["outbox_task"] = asyncio.create_task(worker.run(stop), name="outbox")
@@ -106,9 +107,9 @@ async def _on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         reply_to = message.reply_to_message.message_id if message.reply_to_message else None
     else:
         return
-    replies = await hotline.intake.handle(Incoming(chat.id, inbound, update.update_id, reply_to))
-    for reply in replies:
-        await send_reply(context.bot, chat.id, reply)
+    rows = await hotline.intake.handle_durably(Incoming(chat.id, inbound, update.update_id, reply_to))
+    worker: OutboxWorker = context.bot_data["outbox_worker"]
+    await worker.deliver_now(rows)
 
 
 async def _in_group(hotline: Hotline, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -210,6 +211,8 @@ async def _answer(query: CallbackQuery, text: str | None, alert: bool = False) -
 
 
 async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An update whose transaction failed: nothing of it was stored, so the citizen is told to send
+    it again (replies to what was stored go through the outbox and never end here)."""
     log.error("update failed: %r", context.error, exc_info=context.error)
     if (
         isinstance(update, Update)

@@ -11,6 +11,7 @@ from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
 from bot.dialogue.model import Evidence, Inbound, InboundKind, Reply
+from bot.notify.outbox import chunks
 from bot.notify.sender import RetryLater, Undeliverable
 
 TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH
@@ -84,19 +85,8 @@ def outbox_keyboard(buttons: list[dict[str, Any]]) -> InlineKeyboardMarkup | Non
     return keyboard([rows[n] for n in sorted(rows)])
 
 
-def chunks(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Telegram refuses longer messages: split at line ends where possible."""
-    parts = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        cut = cut if cut > limit // 2 else limit
-        parts.append(text[:cut])
-        text = text[cut:].lstrip("\n")
-    return [*parts, text] if text else parts or [" "]
-
-
 async def send_reply(bot: Bot, chat_id: int, reply: Reply) -> None:
-    parts = chunks(reply.text)
+    parts = chunks(reply.text, TEXT_LIMIT)
     for n, part in enumerate(parts):
         last = n == len(parts) - 1
         await bot.send_message(

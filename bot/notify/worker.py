@@ -12,7 +12,7 @@ from typing import Any
 from bot.config import OutboxConfig
 from bot.leads.db import Database
 from bot.leads.models import OutboxRow, utcnow
-from bot.notify.outbox import backoff, claim
+from bot.notify.outbox import backoff, claim, claim_these, mark_in_doubt
 from bot.notify.sender import RetryLater, Sender, Undeliverable
 
 log = logging.getLogger(__name__)
@@ -43,25 +43,24 @@ class OutboxWorker:
     async def drain_once(self) -> int:
         """Claims what is due and sends it; returns how many rows were handled."""
         async with self.db.transaction() as session:
-            rows = await claim(session, self.settings.claim_timeout_seconds)
-            jobs = [
-                _Job(
-                    r.id,
-                    r.chat_id,
-                    r.text,
-                    r.html,
-                    list(r.buttons),
-                    r.edit_of,
-                    r.attempts,
-                    r.force_reply,
-                    r.file_id,
-                    r.file_kind,
-                )
-                for r in rows
-            ]
+            doubtful = await mark_in_doubt(session, self.settings.claim_timeout_seconds)
+            jobs = [_job(r) for r in await claim(session, self.settings.claim_timeout_seconds)]
+        if doubtful:
+            log.warning("outbox: %s messages were being sent when a worker stopped; not resent", doubtful)
         for job in jobs:
             await self._deliver(job)
         return len(jobs)
+
+    async def deliver_now(self, row_ids: list[int]) -> None:
+        """Sends these rows at once, in order (a citizen's replies, just committed). A row the
+        worker already took is left to it; a failed send stays queued and is retried like any."""
+        if not row_ids:
+            return
+        async with self.db.transaction() as session:
+            rows = await claim_these(session, row_ids)
+            jobs = [_job(r) for r in rows]
+        for job in jobs:
+            await self._deliver(job)
 
     async def drain(self) -> None:
         while await self.drain_once():
@@ -78,6 +77,7 @@ class OutboxWorker:
                 await asyncio.wait_for(_first(stop, self.wake), timeout=self.settings.poll_seconds)
 
     async def _deliver(self, job: _Job) -> None:
+        await self._update(job.id, status="sending", claimed_at=utcnow())
         try:
             if job.file_id is not None:
                 message_id: int | None = await self.sender.send_file(
@@ -140,6 +140,21 @@ class OutboxWorker:
             for key, value in values.items():
                 setattr(row, key, value)
             row.attempts += attempts_delta
+
+
+def _job(r: OutboxRow) -> _Job:
+    return _Job(
+        r.id,
+        r.chat_id,
+        r.text,
+        r.html,
+        list(r.buttons),
+        r.edit_of,
+        r.attempts,
+        r.force_reply,
+        r.file_id,
+        r.file_kind,
+    )
 
 
 async def _first(*events: asyncio.Event) -> None:

@@ -151,6 +151,7 @@ def write_config(path: Path, base_url: str, db_path: Path, cache_dir: Path) -> P
     text = _replace_once(text, r'^base_url = "https://api\.telegram\.org/bot"$', f'base_url = "{base_url}"')
     text = _replace_once(text, r'^cache_dir = ".*"$', f'cache_dir = "{cache_dir}"')
     text = _replace_once(text, r"^poll_seconds = .*$", f"poll_seconds = {POLL_SECONDS}")
+    text = _replace_once(text, r"^claim_timeout_seconds = .*$", "claim_timeout_seconds = 3.0")
     # no supervision rounds: their morning digest depends on the hour the test runs
     text = _replace_once(text, r"^round_seconds = .*$", "round_seconds = 0")
     text = _set_queue(text, "140700", CITY_CHAT, (CITY_STAFF,))
@@ -262,7 +263,7 @@ class BotProcess:
         """Until the outbox has nothing left to send, then a few more worker polls."""
 
         def idle() -> bool:
-            return all(row.status in ("sent", "failed") for row in self.outbox())
+            return all(row.status in ("sent", "failed", "in_doubt") for row in self.outbox())
 
         await until(idle, timeout, "the outbox to drain")
         await asyncio.sleep(3 * POLL_SECONDS)

@@ -103,7 +103,8 @@ async def test_citizen_text_cannot_change_the_formatting_of_staff_notifications(
     assert f"被投诉方：{EVIL}" in (edited.text or "")
     assert {e["type"] for e in edited.entities} <= {"bold", "code"}
     await bot.settle()
-    assert [row.status for row in bot.outbox()] == ["sent"] * 5  # 2 notices, 2 edits, 1 citizen update
+    staff_rows = [row.status for row in bot.outbox() if row.purpose != "citizen_reply"]
+    assert staff_rows == ["sent"] * 5  # 2 notices, 2 edits, 1 citizen update
 
 
 async def test_only_configured_staff_may_accept_a_lead(

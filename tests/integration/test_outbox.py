@@ -119,16 +119,28 @@ async def test_a_claim_abandoned_by_a_dead_worker_is_taken_again_after_the_timeo
     (row_id,) = await queue(db, "遗留")
     async with db.transaction() as s:
         row = await s.get(OutboxRow, row_id)
-        row.status, row.claimed_at = "sending", utcnow() - timedelta(seconds=120)
+        row.status, row.claimed_at = "claimed", utcnow() - timedelta(seconds=120)
     sender = RecordingSender()
     await OutboxWorker(db, sender, SETTINGS).drain()
     assert sender.sent == [(-1, "遗留")]
     fresh = dataclasses.replace(SETTINGS, claim_timeout_seconds=3600)
     async with db.transaction() as s:
         row = await s.get(OutboxRow, row_id)
-        row.status, row.claimed_at = "sending", utcnow()
+        row.status, row.claimed_at = "claimed", utcnow()
     await OutboxWorker(db, sender, fresh).drain()
     assert len(sender.sent) == 1
+
+
+async def test_a_message_a_dead_worker_was_sending_is_marked_in_doubt_and_never_resent(db):
+    (row_id,) = await queue(db, "发送中断")
+    async with db.transaction() as s:
+        row = await s.get(OutboxRow, row_id)
+        row.status, row.claimed_at = "sending", utcnow() - timedelta(seconds=120)
+    sender = RecordingSender()
+    await OutboxWorker(db, sender, SETTINGS).drain()
+    assert sender.sent == []
+    async with db.transaction() as s:
+        assert (await s.get(OutboxRow, row_id)).status == "in_doubt"
 
 
 async def test_two_workers_draining_together_send_each_message_once(db, database_url):
