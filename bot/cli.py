@@ -253,7 +253,11 @@ def cmd_supervise(args: argparse.Namespace, config: Config) -> int:
             print()
         counts = Counter(m.purpose for m in sent)
         shown = ", ".join(f"{n} {purpose}" for purpose, n in sorted(counts.items())) or "nothing to send"
-        mode = "dry run, nothing recorded" if args.dry_run else "queued in the outbox"
+        unsent = sum(1 for m in sent if not m.chat_id)
+        mode = "dry run, nothing recorded" if args.dry_run else f"{len(sent) - unsent} queued in the outbox"
+        if unsent:
+            mode += f"; {unsent} for queues without a chat_id, which nobody will receive"
+            mode += "" if args.dry_run else " (recorded: not sent again once the chat is configured)"
         print(f"supervise at {now.isoformat()} UTC: {len(sent)} messages ({shown}); {mode}", file=sys.stderr)
         return 0
 
@@ -313,7 +317,7 @@ def cmd_disclose(args: argparse.Namespace, config: Config) -> int:
         cases = Cases(config, load_texts())
         async with db.transaction() as session:
             found = await penalty_cases(session, config, args.year, cases.timing)
-        title = f"{config.service.name} 行政处罚案件信息公开（{args.year}年）"
+        title = f"晋中市假冒专利行政处罚案件信息公开（{args.year}年）"
         text = render(found, args.format, title)
         if args.out:
             Path(args.out).write_text(text, encoding="utf-8")

@@ -17,6 +17,9 @@ from bot.dialogue.texts import Texts
 from bot.leads.models import LeadRow
 from bot.privacy import mask_name, mask_phone
 
+FIELD_LIMIT = 600
+"""Characters of one field shown on a card: a card with its history and buttons must stay within
+Telegram's 4096 after every edit, however long the citizen's story (kept whole on the lead)."""
 SHOWN_FIELDS = (
     "respondent",
     "product",
@@ -117,6 +120,7 @@ def card(
     for name in SHOWN_FIELDS:
         if name in lead.fields and lead.fields[name] not in (None, "", []):
             value = show_value(texts, flow, name, lead.fields[name], "zh")
+            value = value if len(value) <= FIELD_LIMIT else value[:FIELD_LIMIT] + "…"
             lines.append(f"{escape(t('field.' + name))}：{escape(value)}")
     lines.append(f"{t('staff.contact')}：{escape(contact_line(texts, lead))}")
     lines.append(

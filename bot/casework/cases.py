@@ -62,7 +62,7 @@ class Cases:
         self.zone = ZoneInfo(config.service.timezone)
         self.clock = clock
         filing = {kind: Filing(getattr(config.casework.filing, kind)) for kind in KINDS}
-        self.timing = LeadClock(deadlines or build_deadlines(config), self.zone, filing)
+        self.timing = LeadClock(deadlines or build_deadlines(config), self.zone, filing, config.city.code)
 
     # ---- reading
     def filing(self, kind: str) -> Filing:
@@ -186,7 +186,11 @@ class Cases:
     async def take(
         self, session: AsyncSession, lead: LeadRow, decision: Decision, actor: Actor, inputs: dict[str, Any]
     ) -> None:
-        action, before, queue_before = decision.rule.action, Status(lead.status), lead.queue_code
+        action, before, queue_before = (
+            decision.rule.action,
+            Status(lead.status),
+            self.timing.responsible(lead),
+        )
         detail: dict[str, Any] = {"from": before.value, "to": decision.to.value, **inputs}
         if Role.CITIZEN not in actor.roles:
             detail["name"] = actor.name
@@ -262,18 +266,20 @@ class Cases:
             lead.closed_at = now
         return None
 
+    def filing_office(self, lead: LeadRow) -> str:
+        """The queue whose case numbers a lead's case takes: the city's for a kind it files."""
+        return self.config.city.code if self.filing(lead.kind) is Filing.CITY else lead.queue_code
+
     async def _generated_case_number(self, session: AsyncSession, lead: LeadRow) -> str:
-        year = self.local_today().year
-        query = select(CaseCounterRow).where(
-            CaseCounterRow.queue_code == lead.queue_code, CaseCounterRow.year == year
-        )
+        year, office = self.local_today().year, self.filing_office(lead)
+        query = select(CaseCounterRow).where(CaseCounterRow.queue_code == office, CaseCounterRow.year == year)
         counter = (await session.execute(query.with_for_update())).scalar_one_or_none()
         if counter is None:
-            counter = CaseCounterRow(queue_code=lead.queue_code, year=year, last=0)
+            counter = CaseCounterRow(queue_code=office, year=year, last=0)
             session.add(counter)
         counter.last += 1
         await session.flush()
-        return self.case_number(lead.queue_code, year, counter.last)
+        return self.case_number(office, year, counter.last)
 
     def tell_citizen(
         self, session: AsyncSession, lead: LeadRow, text: str, action: Action | None = None

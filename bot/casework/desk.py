@@ -294,7 +294,7 @@ class Desk:
         return list(self.config.casework.departments)
 
     def _example(self, lead: LeadRow) -> str:
-        return self.cases.case_number(lead.queue_code, self.cases.local_today().year, 1)
+        return self.cases.case_number(self.cases.filing_office(lead), self.cases.local_today().year, 1)
 
     async def _open_prompt(
         self, session: AsyncSession, prompt_id: int, user_id: int
@@ -373,7 +373,7 @@ class Desk:
         )
         if decision.rule.action is Action.REQUEST_INFO:
             await self.relays.open_info(session, lead, prompt.chat_id)
-        action_label = self.t(f"card.button.{prompt.action}")
+        action_label = self.t(f"card.action.{prompt.action}")
         outbox.enqueue(
             session,
             prompt.chat_id,

@@ -143,11 +143,9 @@ class Lists:
                     if self.texts.has(f"card.action.{event.action}")
                     else event.action
                 )
-                extra = "；".join(
-                    str(detail[k])
-                    for k in ("reason", "question", "case_number", "queue_name")
-                    if detail.get(k)
-                )
+                words = ("reason", "question", "case_number", "queue_name", "due")
+                shown = [str(detail[k]) for k in words if detail.get(k)] if event.action != "created" else []
+                extra = "；".join(shown)
                 lines.append(f"{self.cases.when(event.at)} {who} {what}" + (f"：{extra}" if extra else ""))
         self.wake_outbox()
         return Reply(escape("\n".join(lines)), html=True)

@@ -187,9 +187,11 @@ class Console:
         folder = self.hotline.config.path(self.hotline.config.reports.output_dir)
         folder.mkdir(parents=True, exist_ok=True)
         written = []
-        for name, data in [(f"{n}.png", png) for n, png in files.charts] + [
+        stem = files.workbook_name.removesuffix(".xlsx")
+        outputs = [(f"{stem}-{n}.png", png) for n, png in files.charts] + [
             (files.workbook_name, files.workbook)
-        ]:
+        ]
+        for name, data in outputs:
             (folder / name).write_bytes(data)
             written.append(str(folder / name))
         print(html.unescape(re.sub(r"<[^>]+>", "", files.text)), file=self.out)

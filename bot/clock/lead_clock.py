@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import ColumnElement, and_, case, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.casework.lifecycle import Action, Filing, Status
@@ -16,10 +17,22 @@ MOVES = frozenset({Action.TRANSFER, Action.ASSIGN, Action.RETURN})
 
 
 class LeadClock:
-    def __init__(self, deadlines: Deadlines, zone: ZoneInfo, filing: dict[str, Filing]) -> None:
+    def __init__(self, deadlines: Deadlines, zone: ZoneInfo, filing: dict[str, Filing], city: str) -> None:
         self.deadlines = deadlines
         self.zone = zone
         self.filing = filing
+        self.city = city
+
+    def responsible(self, lead: LeadRow, status: Status | None = None) -> str:
+        """The queue whose deadline a stage is: the city bureau once it holds a kind it files
+        (移交市局, 立案 by the city) or decides a review; otherwise the lead's queue."""
+        status = status or Status(lead.status)
+        if status is Status.AWAITING_INFO and lead.resume_status:
+            status = Status(lead.resume_status)
+        city_files = self.filing[lead.kind] is Filing.CITY
+        if status is Status.REVIEW or (city_files and status in (Status.HANDED_UP, Status.FILED)):
+            return self.city
+        return lead.queue_code
 
     def local(self, naive_utc: datetime) -> datetime:
         return naive_utc.replace(tzinfo=UTC).astimezone(self.zone).replace(tzinfo=None)
@@ -59,7 +72,8 @@ class LeadClock:
         queue_before: str,
         now: datetime,
     ) -> None:
-        """After `action` took the lead from `before` (in `queue_before`) to its current status."""
+        """After `action` took the lead from `before` (in `queue_before`) to its current status; a
+        stage that ends is recorded against the queue that was responsible for it."""
         after = Status(lead.status)
         moved = action in MOVES
         if after is Status.AWAITING_INFO:
@@ -117,3 +131,20 @@ class LeadClock:
 
 def _at_fair(lead: LeadRow) -> bool:
     return any(r.startswith("fair:") for r in lead.priority_reasons or [])
+
+
+def responsible_column(clock: LeadClock) -> ColumnElement[str]:
+    """`LeadClock.responsible` in SQL, for counting by the queue a deadline belongs to."""
+    city_kinds = [kind for kind, filing in clock.filing.items() if filing is Filing.CITY]
+    held = ("handed_up", "filed")
+    at_city = or_(
+        LeadRow.status == "review",
+        and_(
+            LeadRow.kind.in_(city_kinds),
+            or_(
+                LeadRow.status.in_(held),
+                and_(LeadRow.status == "awaiting_info", LeadRow.resume_status.in_(held)),
+            ),
+        ),
+    )
+    return case((at_city, clock.city), else_=LeadRow.queue_code)

@@ -65,6 +65,7 @@ def calendar_warnings(calendar: WorkCalendar, today: date) -> list[str]:
     such a year count Monday to Friday plus config.toml's lists, which someone must keep."""
     return [
         f"working days of {year}: chinese-calendar has no official calendar for it; using Monday to "
-        f"Friday and the [calendar] holidays and workdays of config.toml"
+        f"Friday and the {sum(d.year == year for d in calendar.holidays)} holidays and "
+        f"{sum(d.year == year for d in calendar.workdays)} working weekends of config.toml's [calendar]"
         for year in calendar.uncovered_years((today.year, today.year + 1))
     ]

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock.lead_clock import LeadClock, responsible_column
 from bot.config import Config
 from bot.dialogue.texts import Texts
 from bot.reports import queries as q
@@ -37,6 +38,7 @@ STATUS_ORDER = (
     "referred",
 )
 CITY_WIDE = "全市"
+COUNTY_TOTAL = "本县（市、区）合计"
 TOTAL = "合计"
 
 
@@ -55,10 +57,11 @@ class Report:
 
 
 class ReportBuilder:
-    def __init__(self, config: Config, texts: Texts, to_utc: Callable[[datetime], datetime]) -> None:
+    def __init__(self, config: Config, texts: Texts, clock: LeadClock, now: Callable[[], datetime]) -> None:
         self.config = config
         self.texts = texts
-        self.to_utc = to_utc
+        self.clock = clock
+        self.now = now
 
     def queues(self, period: ReportPeriod) -> list[tuple[str, str]]:
         every = [(c.code, c.name) for c in (*self.config.counties, self.config.city)]
@@ -69,15 +72,23 @@ class ReportBuilder:
         return f"晋中市12330线索统计 · {period.label()}（{where}）"
 
     async def build(self, session: AsyncSession, period: ReportPeriod) -> Report:
-        w = q.Window.of(period, self.to_utc)
+        now = self.now()
+        w = q.Window.of(period, self.clock.utc, now)
         queues = self.queues(period)
+        overall = CITY_WIDE if period.county is None else COUNTY_TOTAL
         tables = [
+            self._about(period, now),
             self._by_county_kind(await q.by_queue_and_kind(session, w), queues),
             *self._by_tags(await q.by_tag(session, w), await q.untagged_sector_by_kind(session, w)),
             self._by_status(await q.by_column(session, w, q.LeadRow.status)),
             self._outcomes(await q.outcomes(session, w)),
-            self._stage_times(await q.stage_percentiles(session, w), queues),
-            self._on_time(await q.on_time(session, w), queues),
+            self._stage_times(await q.stage_percentiles(session, w), queues, overall),
+            self._on_time(
+                await q.on_time(session, w),
+                await q.open_and_late(session, w, responsible_column(self.clock)),
+                queues,
+                overall,
+            ),
             self._overdue(await q.supervision(session, w), queues),
             self._satisfaction(await q.ratings(session, w), await q.reviews(session, w)),
             _pairs(
@@ -87,6 +98,18 @@ class ReportBuilder:
             self._by_month(await q.by_queue_and_month(session, w), queues, period),
         ]
         return Report(period, self.title(period), tuple(tables))
+
+    def _about(self, period: ReportPeriod, now: datetime) -> Table:
+        where = self.config.queues[period.county].name if period.county else "晋中市全部县（市、区）和市局"
+        rows: tuple[tuple[Cell, ...], ...] = (
+            ("报表", self.title(period)),
+            ("期间", f"{period.start.isoformat()} 至 {period.end.isoformat()}（不含）"),
+            ("范围", where),
+            ("生成时间", self.clock.local(now).strftime("%Y-%m-%d %H:%M")),
+            ("口径", "收到的线索按提交时间计；办结、用时、按期率、超期、评价按发生时间计；用时为工作日"),
+            ("按期率", "期内结束的阶段中按期的比例；期限已过仍未办理的阶段计为超期"),
+        )
+        return Table("about", "说明", ("项目", "内容"), rows)
 
     def _by_county_kind(self, rows: list[Any], queues: list[tuple[str, str]]) -> Table:
         counts: dict[str, dict[str, int]] = defaultdict(dict)
@@ -157,29 +180,32 @@ class ReportBuilder:
             body.append((self.texts.get(f"status.{status}"), ends.get(status, 0), None))
         return Table("outcomes", "办结情况（本期办结）", ("结果", "件数", "罚款合计（元）"), tuple(body))
 
-    def _stage_times(self, rows: list[Any], queues: list[tuple[str, str]]) -> Table:
+    def _stage_times(self, rows: list[Any], queues: list[tuple[str, str]], overall: str) -> Table:
         found = {(queue, stage): (median, p90) for queue, stage, _n, median, p90 in rows}
         columns = ["县区"]
         for stage in q.STAGES:
             columns += [f"{STAGE_LABELS[stage]}中位数", f"{STAGE_LABELS[stage]}P90"]
-        everyone: list[tuple[str | None, str]] = [*queues, (None, CITY_WIDE)]
+        everyone: list[tuple[str | None, str]] = [*queues, (None, overall)]
         body: list[tuple[Cell, ...]] = [
             (name, *(v for stage in q.STAGES for v in found.get((code, stage), (None, None))))
             for code, name in everyone
         ]
         return Table("stage_times", "办理用时（工作日，中位数与第90百分位）", tuple(columns), tuple(body))
 
-    def _on_time(self, rows: list[Any], queues: list[tuple[str, str]]) -> Table:
+    def _on_time(
+        self, rows: list[Any], late: list[Any], queues: list[tuple[str, str]], overall: str
+    ) -> Table:
         found = {(queue, stage): (int(n), int(ok or 0)) for queue, stage, n, ok in rows}
+        for queue, stage, n in late:
+            ended, ok = found.get((queue, stage), (0, 0))
+            found[(queue, stage)] = (ended + int(n), ok)
 
         def rate(code: str | None, stage: str) -> float | None:
             pairs = [v for (c, s), v in found.items() if s == stage and (code is None or c == code)]
             n = sum(p[0] for p in pairs)
             return sum(p[1] for p in pairs) / n if n else None
 
-        body = tuple(
-            (name, *(rate(code, s) for s in q.STAGES)) for code, name in (*queues, (None, CITY_WIDE))
-        )
+        body = tuple((name, *(rate(code, s) for s in q.STAGES)) for code, name in (*queues, (None, overall)))
         columns = ("县区", *(f"{STAGE_LABELS[s]}及时率" for s in q.STAGES))
         return Table("on_time", "各阶段按期办理率", columns, body, frozenset({1, 2, 3}))
 

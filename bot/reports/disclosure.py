@@ -27,7 +27,7 @@ from bot.leads.models import LeadRow
 
 FORMATS = ("csv", "json", "html")
 COLUMNS = {
-    "case_number": "案件编号",
+    "case_number": "案件编号（立案号）",
     "decided_on": "决定日期",
     "office": "办案单位",
     "party": "当事人",

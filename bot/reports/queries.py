@@ -33,14 +33,15 @@ class Window:
     end: datetime
     months: tuple[tuple[datetime, datetime], ...]
     county: str | None
+    now: datetime
 
     @classmethod
-    def of(cls, period: ReportPeriod, to_utc: Callable[[datetime], datetime]) -> Window:
+    def of(cls, period: ReportPeriod, to_utc: Callable[[datetime], datetime], now: datetime) -> Window:
         def at(day: date) -> datetime:
             return to_utc(datetime.combine(day, time()))
 
         months = tuple((at(a), at(b)) for a, b in period.months())
-        return cls(at(period.start), at(period.end), months, period.county)
+        return cls(at(period.start), at(period.end), months, period.county, now)
 
     def received(self) -> ColumnElement[bool]:
         return self.within(LeadRow.created_at, LeadRow.queue_code)
@@ -151,6 +152,17 @@ async def on_time(session: AsyncSession, w: Window) -> list[Any]:
         .where(w.within(LeadStageRow.ended_at, LeadStageRow.queue_code), LeadStageRow.stage.in_(STAGES))
         .group_by(LeadStageRow.queue_code, LeadStageRow.stage)
     )
+    return await _rows(session, query)
+
+
+async def open_and_late(session: AsyncSession, w: Window, queue: ColumnElement[str]) -> list[Any]:
+    """(queue, stage, stages) still open whose deadline passed in the period: late, though not
+    ended, so a queue that never acts does not keep a perfect on-time rate."""
+    passed = and_(LeadRow.due_at >= w.start, LeadRow.due_at < min(w.end, w.now))
+    where = and_(passed, LeadRow.stage.in_(STAGES))
+    if w.county:
+        where = and_(where, queue == w.county)
+    query = select(queue, LeadRow.stage, func.count()).where(where).group_by(queue, LeadRow.stage)
     return await _rows(session, query)
 
 

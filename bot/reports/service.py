@@ -30,7 +30,7 @@ class Reports:
     def __init__(self, cases: Cases, db: Database) -> None:
         self.cases = cases
         self.db = db
-        self.builder = ReportBuilder(cases.config, cases.texts, cases.timing.utc)
+        self.builder = ReportBuilder(cases.config, cases.texts, cases.timing, cases.clock)
 
     def request(self, args: str, own_queue: str | None, today: date) -> ReportPeriod | str:
         """The period asked for in /report's words, or the usage text. A county group gets its
@@ -40,11 +40,14 @@ class Reports:
         if when is None:
             return USAGE
         county = own_queue
-        if own_queue is None and len(words) > 1:
+        if len(words) > 1:
             names = {code: q.name for code, q in self.cases.config.queues.items()}
-            county = find_queue(" ".join(words[1:]), names)
-            if county is None:
-                return USAGE
+            named = find_queue(" ".join(words[1:]), names)
+            if named is None:
+                return f"没有找到县（市、区）“{' '.join(words[1:])}”。\n{USAGE}"
+            if own_queue is not None and named != own_queue:
+                return f"本群只能查看{names[own_queue]}的统计，请发送 /report {words[0]}"
+            county = named
         return ReportPeriod(when[0], when[1], county)
 
     async def build(self, period: ReportPeriod) -> Report:

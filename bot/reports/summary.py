@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.reports.build import CITY_WIDE, KIND_LABELS, STAGE_LABELS, Report
+from bot.reports.build import KIND_LABELS, STAGE_LABELS, Report
 from bot.reports.tables import Cell
 
 TELEGRAM_LIMIT = 4096
@@ -36,12 +36,12 @@ def summary(report: Report) -> str:
     if penalty:
         lines.append(f"行政处罚 {penalty[1]} 件{fine}")
 
-    times = {r[0]: r for r in report.table("stage_times").rows}[CITY_WIDE]
+    times = report.table("stage_times").rows[-1]  # the whole city's, or the county's
     medians = " · ".join(
         f"{label} {_number(times[1 + 2 * i])}" for i, label in enumerate(STAGE_LABELS.values())
     )
     lines.append(f"用时中位数（工作日）：{medians}")
-    rates = {r[0]: r for r in report.table("on_time").rows}[CITY_WIDE]
+    rates = report.table("on_time").rows[-1]
     lines.append(
         "按期率："
         + " · ".join(f"{label} {_percent(rates[i + 1])}" for i, label in enumerate(STAGE_LABELS.values()))

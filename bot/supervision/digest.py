@@ -11,6 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.casework.cases import Cases
+from bot.casework.lifecycle import OPEN, Status
+from bot.clock.lead_clock import responsible_column
 from bot.config import SupervisionConfig
 from bot.leads.db import Database
 from bot.leads.models import DigestRow, LeadRow
@@ -51,12 +53,14 @@ class Digests:
             "overdue": and_(running, LeadRow.due_at <= now),
             "awaiting": LeadRow.status == "awaiting_info",
         }
-        query = select(
-            LeadRow.queue_code,
-            *(func.sum(case((cond, 1), else_=0)).label(name) for name, cond in columns.items()),
-        ).group_by(LeadRow.queue_code)
+        queue = responsible_column(self.cases.timing).label("queue")
+        query = (
+            select(queue, *(func.sum(case((cond, 1), else_=0)).label(name) for name, cond in columns.items()))
+            .where(LeadRow.status.in_([s.value for s in (*OPEN, Status.REVIEW)]))
+            .group_by(queue)
+        )
         result = await session.execute(query)
-        return {row.queue_code: {name: int(getattr(row, name) or 0) for name in COLUMNS} for row in result}
+        return {row.queue: {name: int(getattr(row, name) or 0) for name in COLUMNS} for row in result}
 
     def _messages(self, counts: dict[str, dict[str, int]], day: date) -> list[Outgoing]:
         config, t = self.cases.config, self.texts.get

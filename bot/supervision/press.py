@@ -41,7 +41,7 @@ class SupervisionDesk:
         session.add(
             SupervisionRow(
                 lead_id=lead.id,
-                queue_code=lead.queue_code,
+                queue_code=self.clock.responsible(lead),
                 stage=lead.stage,
                 due_at=lead.due_at,
                 level=level.value,
@@ -49,7 +49,7 @@ class SupervisionDesk:
                 staff_id=press.user_id,
             )
         )
-        queue = self.cases.config.queues[lead.queue_code]
+        queue = self.cases.config.queues[self.clock.responsible(lead)]
         when = self.cases.when(now)
         due_local = self.clock.local(lead.due_at)
         days = overdue_working_days(due_local, self.clock.local(now), self.clock.deadlines.calendar)

@@ -88,7 +88,7 @@ class Supervisor:
         assert lead.due_at is not None
         due_local = self.clock.local(lead.due_at)
         days = overdue_working_days(due_local, local_now, self.clock.deadlines.calendar)
-        queue = self.cases.config.queues[lead.queue_code]
+        queue = self.cases.config.queues[self.clock.responsible(lead)]
         city = self.cases.config.city
         values = lead_values(self.texts, lead, queue.name, _shown_due(due_local), days)
         t = self.texts.get
@@ -96,7 +96,7 @@ class Supervisor:
             queue.chat_id,
             queue.code,
             f"supervise_{level.value}",
-            t(f"supervise.{level.value}", **values),
+            t(f"supervise.{level.value}" + ("_own" if queue.code == city.code else ""), **values),
             (open_button(self.texts, lead),),
             lead.id,
         )
@@ -128,7 +128,7 @@ class Supervisor:
                 session.add(
                     SupervisionRow(
                         lead_id=fresh.id,
-                        queue_code=fresh.queue_code,
+                        queue_code=self.clock.responsible(fresh),
                         stage=fresh.stage,
                         due_at=fresh.due_at,
                         level=level.value,

@@ -18,10 +18,10 @@ class Level(StrEnum):
 
 
 def remind_from(started: datetime, due: datetime, calendar: WorkCalendar) -> datetime:
-    """The start of the working day before the last day, but never in the first half of the stage
-    (a 24-hour deadline over a weekend is not reminded of the moment it starts)."""
+    """The start of the working day before the last day; for a stage too short to have one after
+    its start (a fair's 24 hours, a one-day stage), half-way through it."""
     before = datetime.combine(calendar.previous_working_day(last_day(due)), time())
-    return max(before, started + (due - started) / 2)
+    return before if before > started else started + (due - started) / 2
 
 
 def levels_due(

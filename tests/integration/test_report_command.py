@@ -23,7 +23,7 @@ async def test_a_monthly_report_prints_its_tables_and_writes_the_workbook_and_ch
         "leads_per_county_month.png",
         "on_time_rate.png",
     ]
-    sheet = load_workbook(cwd / "r.xlsx").worksheets[0]
+    sheet = load_workbook(cwd / "r.xlsx").worksheets[1]
     assert [c.value for c in sheet[2]] == ["平遥县", 1, 0, 0, 0, 1]
 
     tables = hotline(cwd, "report", "--year", "2026")

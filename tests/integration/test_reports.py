@@ -106,6 +106,7 @@ async def fixture_db(db):
         lead(4, CITY, "other_ip", utc(2026, 11, 30, 16, 30), "new"),  # 1 December, 00:30 in Jinzhong
         lead(5, YUCI, "assistance", utc(2026, 10, 31, 16, 30), "accepted"),  # 1 November, 00:30
         lead(6, PINGYAO, "infringement", utc(*nov, 5, 2), "police", closed_at=utc(*nov, 28, 2)),
+        lead(7, YUCI, "infringement", utc(2026, 10, 1), "new", stage="accept", due_at=utc(*nov, 20)),
     ]
     async with db.transaction() as s:
         s.add_all(leads)
@@ -198,8 +199,8 @@ async def test_stage_times_are_nearest_rank_medians_and_90th_percentiles_in_work
 async def test_on_time_rates_count_every_stage_that_ended(reports):
     rates = rows_of(await reports.build(ReportPeriod(2026, 11)), "on_time")
     assert rates["平遥县"] == (0.6, 1.0, 1.0)  # 3 of 5 acceptances, the transfer included
-    assert rates["榆次区"] == (1.0, None, None)
-    assert rates["全市"][0] == pytest.approx(4 / 6)
+    assert rates["榆次区"] == (0.5, None, None)  # lead 7's acceptance is still open, its deadline passed
+    assert rates["全市"][0] == pytest.approx(4 / 7)
 
 
 async def test_the_counties_with_most_overdue_leads_come_first_and_are_named(reports):
@@ -227,7 +228,7 @@ async def test_a_county_report_holds_that_county_alone(reports):
     report = await reports.build(ReportPeriod(2026, 11, PINGYAO))
     assert list(rows_of(report, "by_county_kind")) == ["平遥县", "合计"]
     assert [r[0] for r in report.table("overdue").rows] == ["平遥县"]
-    assert rows_of(report, "stage_times")["全市"] == rows_of(report, "stage_times")["平遥县"]
+    assert rows_of(report, "stage_times")["本县（市、区）合计"] == rows_of(report, "stage_times")["平遥县"]
     assert "（平遥县）" in report.title
 
 
@@ -237,7 +238,7 @@ async def test_a_yearly_report_has_a_column_for_each_month(reports):
     assert monthly.columns[1] == "2026-01" and monthly.columns[-1] == "2026-12"
     assert rows_of(report, "by_county_month")["平遥县"][10] == 3
     assert rows_of(report, "by_county_month")["晋中市局"][11] == 1
-    assert rows_of(report, "by_county_kind")["合计"][-1] == 6
+    assert rows_of(report, "by_county_kind")["合计"][-1] == 7
 
 
 async def test_the_report_files_are_a_summary_three_charts_and_a_workbook(reports):
@@ -248,7 +249,8 @@ async def test_the_report_files_are_a_summary_three_charts_and_a_workbook(report
     assert [name for name, _ in files.charts] == ["leads_per_county_month", "on_time_rate", "kinds_by_sector"]
     assert all(png.startswith(b"\x89PNG") for _, png in files.charts)
     book = load_workbook(io.BytesIO(files.workbook))
-    assert len(book.sheetnames) == 13 and book.worksheets[0]["B2"].value == 0
+    assert len(book.sheetnames) == 14 and book.sheetnames[0] == "说明"
+    assert "2026年11月" in book.worksheets[0]["B2"].value and book.worksheets[1]["B2"].value == 0
 
 
 @pytest.mark.parametrize(
@@ -270,6 +272,9 @@ def test_report_words_name_a_month_or_a_year_and_perhaps_a_county(reports, words
 def test_a_county_group_gets_its_own_numbers_and_bad_words_get_the_usage(reports):
     from datetime import date
 
-    assert reports.request("2026 榆次", PINGYAO, date(2026, 12, 2)) == ReportPeriod(2026, None, PINGYAO)
-    for words in ("11月", "2026-13", "2026-11 北京"):
+    assert reports.request("2026", PINGYAO, date(2026, 12, 2)) == ReportPeriod(2026, None, PINGYAO)
+    assert reports.request("2026 平遥", PINGYAO, date(2026, 12, 2)) == ReportPeriod(2026, None, PINGYAO)
+    assert "只能查看平遥县" in reports.request("2026 榆次", PINGYAO, date(2026, 12, 2))
+    assert "没有找到县（市、区）“北京”" in reports.request("2026-11 北京", None, date(2026, 12, 2))
+    for words in ("11月", "2026-13"):
         assert "用法" in reports.request(words, None, date(2026, 12, 2))

@@ -237,3 +237,25 @@ async def _outbox(db: Database) -> list[OutboxRow]:
 
 def test_the_clock_helper_reads_jinzhong_time():
     assert Clock(datetime(2026, 12, 7, 9))() == datetime(2026, 12, 7, 1)
+
+
+async def test_a_case_the_city_holds_is_supervised_as_the_citys_and_takes_the_citys_case_number(
+    office, clock, db
+):
+    _, tracking = await submitted(office.hotline, office, 93)
+    await office.act(PINGYAO_STAFF, PINGYAO_CHAT, tracking, "受理")
+    await office.act(PINGYAO_STAFF, PINGYAO_CHAT, tracking, "移交市局")
+    sent = await supervise(office, clock, datetime(2026, 12, 15, 9))  # filing due 14 December
+    assert sent == [(CITY_CHAT, "supervise_overdue")]  # the city's own: no 督办 notice to itself
+    assert "请尽快办理" in office.groups.last(CITY_CHAT).text
+    async with db.transaction() as s:
+        assert list((await s.execute(select(SupervisionRow.queue_code))).scalars()) == ["140700"]
+    await office.act(CITY_STAFF, CITY_CHAT, tracking, "立案")
+    await office.reply(CITY_STAFF, CITY_CHAT, "0")
+    assert (await lead_of(db, tracking)).case_number == "晋中市局知执立〔2026〕001号"
+    async with db.transaction() as s:
+        ended = list((await s.execute(select(LeadStageRow).order_by(LeadStageRow.id))).scalars())
+    assert [(r.stage, r.queue_code, r.on_time) for r in ended] == [
+        ("accept", "140728", True),
+        ("file", "140700", False),
+    ]

@@ -59,3 +59,15 @@ def test_without_the_official_calendar_every_year_uses_the_fallback():
 def test_a_warning_names_each_year_near_today_without_an_official_calendar(today, years):
     warnings = calendar_warnings(OFFICIAL, today)
     assert [int(w.split()[3].rstrip(":")) for w in warnings] == years
+
+
+def test_the_configured_calendar_keeps_the_statutory_holidays_of_2027():
+    from pathlib import Path
+
+    from bot.clock.settings import work_calendar
+    from bot.config import load_config
+
+    calendar = work_calendar(load_config(Path(__file__).resolve().parents[2] / "config.toml"))
+    assert not calendar.is_working_day(date(2027, 1, 1))
+    assert not calendar.is_working_day(date(2027, 2, 8))  # 正月初三
+    assert calendar.add_working_days(date(2026, 12, 30), 2) == date(2027, 1, 4)
