@@ -218,7 +218,7 @@ class Desk:
         )
         for n, f in enumerate(files, 1):
             caption = self.t(
-                "desk.evidence_caption",
+                "desk.evidence_caption" if f.status == "stored" else "desk.evidence_caption_unkept",
                 tracking=lead.tracking_number,
                 n=n,
                 count=len(files),
