@@ -186,6 +186,21 @@ def cmd_db(args: argparse.Namespace, config: Config) -> int:
     async def nothing_more(db: Database) -> int:
         return 0
 
+    if args.action == "backup":
+        from bot.leads.backup import backup_sqlite
+        from bot.leads.db import resolve_url
+
+        if not args.file:
+            print("hotline db backup FILE", file=sys.stderr)
+            return 2
+        try:
+            size = backup_sqlite(resolve_url(config.database.url, config.base_dir), Path(args.file))
+        except (ValueError, OSError) as exc:
+            print(f"hotline db backup: {exc}", file=sys.stderr)
+            return 1
+        print(f"backed up to {args.file} ({size} bytes)")
+        return 0
+
     _on_upgraded_database(config, nothing_more)
     print("database is at the latest schema")
     return 0
@@ -358,7 +373,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="serve Telegram by long polling (token from the environment)")
     p.add_argument("--poll-interval", type=float, default=0.0, help=argparse.SUPPRESS)
     p = sub.add_parser("db", help="database maintenance")
-    p.add_argument("action", choices=("upgrade",))
+    p.add_argument("action", choices=("upgrade", "backup"))
+    p.add_argument("file", nargs="?", help="backup: the new file to write (SQLite)")
     p = sub.add_parser("supervise", help="one supervision round: reminders, overdue, 督办, digests")
     p.add_argument(
         "--at", help="as if at this moment, e.g. 2026-12-20T09:00 (service's zone unless an offset)"

@@ -33,3 +33,19 @@ async def test_a_monthly_report_prints_its_tables_and_writes_the_workbook_and_ch
 def test_a_month_that_is_not_one_is_refused(tmp_path):
     out = hotline(workdir(tmp_path), "report", "--month", "2026-13")
     assert out.returncode == 2 and "--month" in out.stderr
+
+
+async def test_a_backup_of_the_running_database_holds_its_leads_and_is_the_services_alone(tmp_path, core):
+    import os
+    import sqlite3
+    import stat
+
+    cwd = workdir(tmp_path)
+    await a_lead_made_on_monday_7_december(cwd, core)
+    out = hotline(cwd, "db", "backup", "copy.db")
+    assert out.returncode == 0, out.stderr
+    assert stat.S_IMODE(os.stat(cwd / "copy.db").st_mode) == 0o600
+    with sqlite3.connect(cwd / "copy.db") as copy:
+        assert copy.execute("SELECT count(*) FROM leads").fetchone() == (1,)
+    again = hotline(cwd, "db", "backup", "copy.db")
+    assert again.returncode == 1 and "exists" in again.stderr
