@@ -100,7 +100,8 @@ def _leads_per_county_month(table: Table, title: str) -> Figure:
         width = 0.8 / max(len(months), 1)
         for m, month in enumerate(months):
             offsets = [i + (m - (len(months) - 1) / 2) * width for i in range(len(counties))]
-            axes.bar(offsets, [_count(row[m + 1]) for row in table.rows], width, label=month)
+            values = [_count(row[m + 1]) for row in table.rows]
+            axes.bar(offsets, values, width, label=month, color=f"C{m % 10}")
         axes.set_xticks(range(len(counties)), counties)
     else:
         for c, row in enumerate(table.rows):
@@ -119,9 +120,10 @@ def _on_time_rate(table: Table, title: str) -> Figure:
     stages = table.columns[1:]
     height = 0.8 / max(len(stages), 1)
     for s, stage in enumerate(stages):
-        present = [(i, row[s + 1]) for i, row in enumerate(table.rows) if isinstance(row[s + 1], int | float)]
-        offsets = [i + (s - (len(stages) - 1) / 2) * height for i, _ in present]
-        axes.barh(offsets, [_count(v) for _, v in present], height, label=stage)
+        # no data is a bar of no width: nothing drawn, and the legend keeps the stage's colour
+        offsets = [i + (s - (len(stages) - 1) / 2) * height for i in range(len(table.rows))]
+        widths = [_count(row[s + 1]) if isinstance(row[s + 1], int | float) else 0.0 for row in table.rows]
+        axes.barh(offsets, widths, height, label=stage, color=f"C{s}")
     axes.set_yticks(range(len(counties)), counties)
     axes.invert_yaxis()
     axes.set_xlim(0, 1)
@@ -137,7 +139,7 @@ def _kinds_by_sector(table: Table, title: str) -> Figure:
     bottoms = [0.0] * len(kinds)
     for s, sector in enumerate(table.columns[1:]):
         values = [_count(row[s + 1]) for row in table.rows]
-        axes.bar(range(len(kinds)), values, 0.6, bottom=bottoms, label=sector)
+        axes.bar(range(len(kinds)), values, 0.6, bottom=bottoms, label=sector, color=f"C{s % 10}")
         bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
     axes.set_xticks(range(len(kinds)), kinds)
     _count_axis(axes)

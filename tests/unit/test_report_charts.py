@@ -121,3 +121,21 @@ def test_a_chart_is_an_immutable_value():
     chart = Chart("on_time_rate", "各县区办理及时率", PNG_SIGNATURE)
     with pytest.raises(AttributeError):
         chart.png = b""  # type: ignore[misc]
+
+
+def test_each_stage_keeps_its_own_colour_when_another_has_no_data():
+    from matplotlib.colors import to_hex
+
+    from bot.reports.charts import build_figures
+    from bot.reports.tables import Table
+
+    rates = Table(
+        "on_time",
+        "各阶段按期办理率",
+        ("县区", "受理及时率", "立案及时率", "结案及时率"),
+        (("平遥县", 1.0, None, None), ("全市", 0.5, None, 0.25)),
+        frozenset({1, 2, 3}),
+    )
+    [(_, _, figure)] = build_figures({"on_time": rates})
+    handles = figure.axes[0].get_legend().legend_handles
+    assert len({to_hex(h.get_facecolor()) for h in handles}) == 3
