@@ -82,7 +82,7 @@ class ReportBuilder:
             *self._by_tags(await q.by_tag(session, w), await q.untagged_sector_by_kind(session, w)),
             self._by_status(await q.by_column(session, w, q.LeadRow.status)),
             self._outcomes(await q.outcomes(session, w)),
-            self._stage_times(await q.stage_percentiles(session, w), queues, overall),
+            self._stage_times(await q.stage_durations(session, w), queues, overall),
             self._on_time(
                 await q.on_time(session, w),
                 await q.open_and_late(session, w, responsible_column(self.clock)),
@@ -181,15 +181,21 @@ class ReportBuilder:
         return Table("outcomes", "办结情况（本期办结）", ("结果", "件数", "罚款合计（元）"), tuple(body))
 
     def _stage_times(self, rows: list[Any], queues: list[tuple[str, str]], overall: str) -> Table:
-        found = {(queue, stage): (median, p90) for queue, stage, _n, median, p90 in rows}
+        histograms: dict[tuple[str | None, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        for queue, stage, days, n in rows:
+            histograms[(queue, stage)][int(days)] += int(n)
+            histograms[(None, stage)][int(days)] += int(n)
         columns = ["县区"]
         for stage in q.STAGES:
             columns += [f"{STAGE_LABELS[stage]}中位数", f"{STAGE_LABELS[stage]}P90"]
         everyone: list[tuple[str | None, str]] = [*queues, (None, overall)]
-        body: list[tuple[Cell, ...]] = [
-            (name, *(v for stage in q.STAGES for v in found.get((code, stage), (None, None))))
-            for code, name in everyone
-        ]
+        body: list[tuple[Cell, ...]] = []
+        for code, name in everyone:
+            cells: list[Cell] = [name]
+            for stage in q.STAGES:
+                histogram = histograms.get((code, stage), {})
+                cells += [q.nearest_rank(histogram, 0.5), q.nearest_rank(histogram, 0.9)]
+            body.append(tuple(cells))
         return Table("stage_times", "办理用时（工作日，中位数与第90百分位）", tuple(columns), tuple(body))
 
     def _on_time(
