@@ -36,6 +36,9 @@ class WorkCalendar:
         self.workdays = frozenset(workdays)
         self.official = _official() if official is True else (official or None)
         self._covered: dict[int, bool] = {}
+        self._days: dict[date, bool] = {}
+        """Every day asked about, remembered: a supervision round asks about the same days for
+        thousands of leads."""
 
     def covers(self, year: int) -> bool:
         """Whether the official calendar knows `year`."""
@@ -54,6 +57,12 @@ class WorkCalendar:
         return [y for y in years if not self.covers(y)]
 
     def is_working_day(self, day: date) -> bool:
+        known = self._days.get(day)
+        if known is None:
+            known = self._days[day] = self._is_working_day(day)
+        return known
+
+    def _is_working_day(self, day: date) -> bool:
         if self.official is not None and self.covers(day.year):
             return bool(self.official.is_workday(day))
         if day in self.workdays:
