@@ -14,9 +14,11 @@ from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.request import HTTPXRequest
 
 from bot.casework.desk import StaffPress, StaffReply
 from bot.casework.lists import GROUP_COMMANDS
+from bot.channels.inbox import Inbox, InboxBot
 from bot.channels.telegram_io import (
     TelegramFetcher,
     TelegramSender,
@@ -32,25 +34,44 @@ from bot.notify.worker import OutboxWorker
 
 log = logging.getLogger(__name__)
 RATE_LIMIT_RETRIES = 1
+CONNECTIONS = 64
+"""Connections to the Bot API for sends: handlers, the outbox and the supervisor at once."""
 LIST_PRESSES = ("ls:", "lo:")
 
 
 def build_telegram_application(hotline: Hotline, token: str) -> Application:
     base_url = hotline.config.telegram.base_url
-    app = (
-        ApplicationBuilder()
-        .token(token)
-        .base_url(base_url)
-        .base_file_url(base_url.replace("/bot", "/file/bot", 1))
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
-        .post_init(_start_worker)
-        .post_shutdown(_stop_worker)
-        .build()
+    inbox = Inbox(hotline.db)
+    bot = InboxBot(
+        token,
+        base_url=base_url,
+        base_file_url=base_url.replace("/bot", "/file/bot", 1),
+        request=HTTPXRequest(connection_pool_size=CONNECTIONS),
+        get_updates_request=HTTPXRequest(),
+        rate_limiter=AIORateLimiter(max_retries=RATE_LIMIT_RETRIES),
+        inbox=inbox,
     )
+    app = ApplicationBuilder().bot(bot).post_init(_start_worker).post_shutdown(_stop_worker).build()
     app.bot_data["hotline"] = hotline
+    app.bot_data["inbox"] = inbox
     app.add_handler(TypeHandler(Update, _on_update))
+    app.add_handler(TypeHandler(Update, _handled), group=1)
     app.add_error_handler(_on_error)
     return app
+
+
+async def _handled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """After every handler of the update: its inbox row is not needed again."""
+    await context.bot_data["inbox"].done(update.update_id)
+
+
+async def _replay(app: Application) -> None:
+    """Updates a crash left fetched but unhandled are handled first."""
+    left = await app.bot_data["inbox"].left_over()
+    for data in left:
+        await app.update_queue.put(Update.de_json(data, app.bot))
+    if left:
+        log.warning("handling %s updates fetched before the last stop and never handled", len(left))
 
 
 COMMANDS = ("start", "help", "status", "cancel", "english", "chinese", "human")
@@ -72,6 +93,7 @@ async def _start_worker(app: Application) -> None:
     stop = asyncio.Event()
     app.bot_data["outbox_stop"] = stop
     app.bot_data["outbox_task"] = asyncio.create_task(worker.run(stop), name="outbox")
+    await _replay(app)
     if hotline.config.supervision.round_seconds > 0:
         app.bot_data["supervisor_task"] = asyncio.create_task(
             hotline.supervisor.run(stop, worker.wake.set), name="supervisor"

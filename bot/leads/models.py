@@ -173,6 +173,17 @@ class LeadEventRow(Base):
     detail: Mapped[dict[str, Any]]
 
 
+class InboxRow(Base):
+    """An update as fetched from Telegram, kept until it has been handled: python-telegram-bot
+    confirms the polling offset on its next fetch, before the update is handled."""
+
+    __tablename__ = "inbox"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    data: Mapped[dict[str, Any]]
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class ConversationRow(Base):
     __tablename__ = "conversations"
 
