@@ -18,7 +18,7 @@ from telegram.request import HTTPXRequest
 
 from bot.casework.desk import StaffPress, StaffReply
 from bot.casework.lists import GROUP_COMMANDS
-from bot.channels.inbox import Inbox, InboxBot
+from bot.channels.telegram_inbox import Inbox, InboxBot
 from bot.channels.telegram_io import (
     TelegramFetcher,
     TelegramSender,

@@ -9,7 +9,7 @@ import dataclasses
 import time
 
 from bot.channels import telegram_app
-from bot.channels.inbox import Inbox, InboxBot
+from bot.channels.telegram_inbox import Inbox, InboxBot
 from bot.composition import build_hotline
 from tests.integration.conftest import staffed
 from tests.support.fake_bot_api import FakeBotApi
