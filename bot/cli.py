@@ -22,6 +22,7 @@ from bot import render
 from bot.config import Config, ConfigError, load_config
 
 if TYPE_CHECKING:
+    from bot.casework.cases import Cases
     from bot.leads.db import Database
     from knowledge.faq import FaqResult
 
@@ -344,7 +345,7 @@ def cmd_disclose(args: argparse.Namespace, config: Config) -> int:
     return _on_upgraded_database(config, disclose)
 
 
-def _calendar_warnings(cases: Any, now: datetime) -> list[str]:
+def _calendar_warnings(cases: Cases, now: datetime) -> list[str]:
     from bot.clock.settings import calendar_warnings
 
     return calendar_warnings(cases.timing.deadlines.calendar, cases.timing.local(now).date())

@@ -5,13 +5,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from html import escape
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock.deadlines import last_day
+from bot.clock.lead_clock import LeadClock
 from bot.dialogue.texts import Texts
-from bot.leads.models import LeadRow
+from bot.leads.models import LeadRow, SupervisionRow
 from bot.notify import outbox
 
 log = logging.getLogger(__name__)
@@ -64,3 +67,27 @@ def queue_messages(session: AsyncSession, messages: Sequence[Outgoing]) -> None:
             )
         else:
             log.warning("%s for queue %s not sent: its chat_id is not configured", m.purpose, m.queue_code)
+
+
+def shown_due(due_local: datetime) -> str:
+    """A day-counted deadline by its last day; an hour-counted one (a fair's 24 hours) to the minute."""
+    if due_local.time() == datetime.min.time():
+        return last_day(due_local).isoformat()
+    return due_local.strftime("%Y-%m-%d %H:%M")
+
+
+def mark(
+    clock: LeadClock, lead: LeadRow, level: str, at: datetime, staff_id: int | None = None
+) -> SupervisionRow:
+    """The row that says this lead's current deadline got this message (its unique key makes it
+    once), held against the queue the deadline belongs to."""
+    assert lead.stage is not None and lead.due_at is not None
+    return SupervisionRow(
+        lead_id=lead.id,
+        queue_code=clock.responsible(lead),
+        stage=lead.stage,
+        due_at=lead.due_at,
+        level=level,
+        at=at,
+        staff_id=staff_id,
+    )

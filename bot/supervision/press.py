@@ -10,11 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.casework.cases import Cases
 from bot.casework.desk import PressAnswer, StaffPress, sent_message
-from bot.clock.deadlines import last_day
 from bot.leads import store
 from bot.leads.models import LeadRow, SupervisionRow
 from bot.notify import outbox
-from bot.supervision.messages import lead_values, open_button
+from bot.supervision.messages import lead_values, mark, open_button, shown_due
 from bot.supervision.watch import Level, overdue_working_days
 
 
@@ -38,22 +37,12 @@ class SupervisionDesk:
         level = Level.SUPERVISE_AGAIN if Level.ESCALATE.value in marks else Level.SUPERVISE
         if level.value in marks:
             return PressAnswer(t("supervise.already", when=self.cases.when(marks[level.value])))
-        session.add(
-            SupervisionRow(
-                lead_id=lead.id,
-                queue_code=self.clock.responsible(lead),
-                stage=lead.stage,
-                due_at=lead.due_at,
-                level=level.value,
-                at=now,
-                staff_id=press.user_id,
-            )
-        )
+        session.add(mark(self.clock, lead, level.value, now, press.user_id))
         queue = self.cases.config.queues[self.clock.responsible(lead)]
         when = self.cases.when(now)
         due_local = self.clock.local(lead.due_at)
         days = overdue_working_days(due_local, self.clock.local(now), self.clock.deadlines.calendar)
-        values = lead_values(self.texts, lead, queue.name, _day(due_local), days)
+        values = lead_values(self.texts, lead, queue.name, shown_due(due_local), days)
         formal = t("supervise.formal", **values, who=press.user_name, when=when)
         if queue.chat_id:
             buttons = [open_button(self.texts, lead)]
@@ -105,7 +94,3 @@ async def _marks(session: AsyncSession, lead: LeadRow) -> dict[str, datetime]:
         SupervisionRow.due_at == lead.due_at,
     )
     return {level: at for level, at in await session.execute(query)}
-
-
-def _day(due_local: datetime) -> str:
-    return last_day(due_local).isoformat()

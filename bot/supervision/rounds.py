@@ -20,13 +20,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.casework.cases import Cases
-from bot.clock.deadlines import last_day
 from bot.config import SupervisionConfig
+from bot.dialogue.texts import Texts
 from bot.leads import store
 from bot.leads.db import Database
 from bot.leads.models import LeadRow, SupervisionRow
 from bot.supervision.digest import Digests
-from bot.supervision.messages import Outgoing, lead_values, open_button, queue_messages, supervise_button
+from bot.supervision.messages import (
+    Outgoing,
+    lead_values,
+    mark,
+    open_button,
+    queue_messages,
+    shown_due,
+    supervise_button,
+)
 from bot.supervision.watch import Level, levels_due, overdue_working_days
 
 log = logging.getLogger(__name__)
@@ -90,13 +98,13 @@ class Supervisor:
         days = overdue_working_days(due_local, local_now, self.clock.deadlines.calendar)
         queue = self.cases.config.queues[self.clock.responsible(lead)]
         city = self.cases.config.city
-        values = lead_values(self.texts, lead, queue.name, _shown_due(due_local), days)
+        values = lead_values(self.texts, lead, queue.name, shown_due(due_local), days)
         t = self.texts.get
         to_queue = Outgoing(
             queue.chat_id,
             queue.code,
             f"supervise_{level.value}",
-            t(f"supervise.{level.value}" + ("_own" if queue.code == city.code else ""), **values),
+            t(_own_key(self.texts, f"supervise.{level.value}", queue.code == city.code), **values),
             (open_button(self.texts, lead),),
             lead.id,
         )
@@ -125,31 +133,15 @@ class Supervisor:
                 ):
                     return False
                 assert fresh.stage is not None and fresh.due_at is not None
-                session.add(
-                    SupervisionRow(
-                        lead_id=fresh.id,
-                        queue_code=self.clock.responsible(fresh),
-                        stage=fresh.stage,
-                        due_at=fresh.due_at,
-                        level=level.value,
-                        at=now,
-                    )
-                )
+                session.add(mark(self.clock, fresh, level.value, now))
                 await session.flush()
                 queue_messages(session, messages)
-                detail = {"stage": fresh.stage, "due": _shown_due(self.clock.local(fresh.due_at))}
+                detail = {"stage": fresh.stage, "due": shown_due(self.clock.local(fresh.due_at))}
                 await store.add_event(session, fresh, "system", level.value, detail, at=now)
         except IntegrityError:
             log.info("lead %s: %s already sent by another worker", lead.tracking_number, level.value)
             return False
         return True
-
-
-def _shown_due(due_local: datetime) -> str:
-    """A day-counted deadline by its last day; an hour-counted one (a fair's 24 hours) to the minute."""
-    if due_local.time() == datetime.min.time():
-        return last_day(due_local).isoformat()
-    return due_local.strftime("%Y-%m-%d %H:%M")
 
 
 async def _running(session: AsyncSession, horizon: datetime) -> list[LeadRow]:
@@ -193,3 +185,8 @@ async def _marks(session: AsyncSession, leads: list[LeadRow]) -> set[tuple[int, 
             if current[lead_id] == (stage, due_at):
                 marks.add((lead_id, level))
     return marks
+
+
+def _own_key(texts: Texts, key: str, own: bool) -> str:
+    """The text for the city's own lead where it must differ (no "the city knows" to the city)."""
+    return f"{key}_own" if own and texts.has(f"{key}_own") else key
