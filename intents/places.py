@@ -1,10 +1,12 @@
 """Which county queue a message belongs to, from the places it names.
 
 The county is where the respondent is or where the infringement happens, not where the
-complainant lives: each mention is weighed by the words around it ("我是榆次的" is a home,
-"平遥有个厂" is a place of the act). Names shared by several counties (城区, 北关街道) count
-only when another mention settles them; products named after a place (平遥牛肉) are whole
-tokens in the dictionary and so never read as the place.
+complainant lives: each mention is weighed by the words around it (place_roles.py: "我是榆次的"
+is a home, "平遥有个厂" a place of the act, "对方厂在平遥" the respondent's). Names shared by
+several counties (城区, 北关街道) count only when another mention settles them; products named
+after a place (平遥牛肉) are whole tokens in the dictionary and so never read as the place; a
+name in a name context (我叫王平遥) is a person. Landmarks are gazetteer rows of kind
+"landmark" and name one county whatever village shares their name.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz, process
+
+from intents.place_roles import Roles
 
 JINZHONG, OUTSIDE, CITY = "jinzhong", "outside", "city"
 _PERSON_AFTER = {"说", "先生", "女士", "老板", "经理", "总", "这个人", "此人", "本人"}
@@ -29,6 +33,8 @@ class Mention:
     counties: frozenset[str]
     role: float
     """Above zero: where the act is; below: the complainant's home."""
+    ignored: bool = False
+    """Named on a label or for distance (产地平遥, 离介休不远): no one's place."""
 
 
 @dataclass(frozen=True)
@@ -45,14 +51,18 @@ class Gazetteer:
     short_county_names: frozenset[str]
     latin_names: list[str]
     products: frozenset[str]
-    roles: Mapping[str, frozenset[str]]
+    roles: Roles
     surnames: frozenset[str]
 
     @classmethod
     def from_data(cls, places: Mapping[str, Any], gazetteer_rows: Iterable[dict[str, str]]) -> Gazetteer:
         counties: defaultdict[str, set[str]] = defaultdict(set)
+        landmarks: dict[str, str] = {}
         for row in gazetteer_rows:
-            counties[row["name"]].add(row["county_code"])
+            if row.get("kind") == "landmark":
+                landmarks[row["name"]] = row["county_code"]
+            else:
+                counties[row["name"]].add(row["county_code"])
         county_names: dict[str, str] = {}
         short: set[str] = set()
         for county in places["county"]:
@@ -60,15 +70,22 @@ class Gazetteer:
             for name in (*county["names"], *county["pinyin"]):
                 counties[name] = {county["code"]}
             short.update(n for n in county["names"][1:] if len(n) == 2)
-        for name, code in places["landmarks"].items():
+        for name, code in landmarks.items():
             counties[name] = {code}
         names = {n: (JINZHONG, frozenset(c)) for n, c in counties.items()}
         names.update({n: (CITY, frozenset()) for n in places["city"]})
         names.update({n: (OUTSIDE, frozenset()) for n in places["outside"]})
         latin = sorted(n for n in names if n.isascii() and len(n) >= 5)
-        roles = {k: frozenset(v) for k, v in places["roles"].items()}
-        return cls(names, county_names, frozenset(short), latin, frozenset(places["products"]),
-                   roles, frozenset(places["surnames"]))
+        roles = Roles.from_data(places["roles"], places["names"])
+        return cls(
+            names,
+            county_names,
+            frozenset(short),
+            latin,
+            frozenset(places["products"]),
+            roles,
+            frozenset(places["surnames"]),
+        )
 
     def vocabulary(self) -> Iterable[str]:
         yield from (n for n in self.names if not n.isascii())
@@ -92,7 +109,8 @@ class Gazetteer:
             if area == OUTSIDE:
                 qualifier_end = i + width
             if not self._is_person(tokens, i, width, name):
-                yield Mention(name, area, counties, self._role(tokens, i, width))
+                role, ignored = self.roles.role(tokens, i, width, self.names)
+                yield Mention(name, area, counties, role, ignored)
             i += width
 
     def _lookup(self, tokens: Sequence[str], i: int) -> tuple[str | None, int]:
@@ -111,37 +129,28 @@ class Gazetteer:
         return None, 1
 
     def _is_person(self, tokens: Sequence[str], i: int, width: int, name: str) -> bool:
+        if self.roles.is_name(tokens, i, width, self.surnames):
+            return True
         if name not in self.short_county_names or i == 0 or tokens[i - 1] not in self.surnames:
             return False
         after = tokens[i + width] if i + width < len(tokens) else ""
         before = tokens[i - 2] if i >= 2 else ""
-        return after in _PERSON_AFTER or before in _PERSON_BEFORE or after not in self.roles["act_after"]
-
-    def _role(self, tokens: Sequence[str], i: int, width: int) -> float:
-        before = tokens[max(0, i - 3) : i]
-        after = tokens[i + width : i + width + 2]
-        role = 0.0
-        joined_before = {"".join(before[k:]) for k in range(len(before))}
-        if joined_before & self.roles["negated_before"] and after and after[0] in self.roles["origin_after"]:
-            return -5.0
-        if joined_before & self.roles["home_before"]:
-            role -= 2.0
-        if after and (after[0] in self.roles["home_after"] or "".join(after) in self.roles["home_after"]):
-            role -= 1.5
-        if joined_before & self.roles["act_before"]:
-            role += 1.0
-        if after and (after[0] in self.roles["act_after"] or "".join(after) in self.roles["act_after"]):
-            role += 1.0
-        return role
+        return after in _PERSON_AFTER or before in _PERSON_BEFORE or after not in self.roles.act_after
 
 
 def _decide(mentions: Sequence[Mention]) -> PlaceResult:
-    settled = {next(iter(m.counties)) for m in mentions if m.area == JINZHONG and len(m.counties) == 1}
+    settled = {
+        next(iter(m.counties))
+        for m in mentions
+        if m.area == JINZHONG and len(m.counties) == 1 and not m.ignored
+    }
     votes: defaultdict[str, float] = defaultdict(float)
     first_seen: dict[str, int] = {}
     homes: set[str] = set()
     outside_act = False
     for n, m in enumerate(mentions):
+        if m.ignored:
+            continue
         if m.area == OUTSIDE:
             outside_act = outside_act or m.role >= 0
             continue
