@@ -13,6 +13,13 @@ _SPACES = re.compile(r"\s+")
 _LATIN = re.compile(r"[a-z]")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN_WORD = re.compile(r"[a-z]{2,}")
+_CODES = re.compile(
+    r"https?://\S+|www\.\S+|[a-z0-9._+-]+@[a-z0-9-]+\.[a-z0-9.]+|[a-z0-9.-]+\.(?:com|cn|net|org)(?:/\S*)?"
+    r"|(?<![a-z0-9])jz-?[0-9a-z]{4}-?[0-9a-z]{4}(?![a-z0-9])"
+    r"|(?<![a-z0-9])(?:zl|cn)\s?[\d .\-]{7,}[\dx]?[abcuys]?\d?(?![a-z])"
+)
+"""Links, e-mail addresses, tracking numbers (JZ-…) and patent numbers (ZL…, CN…A): Latin letters
+that say nothing about the language the person writes in."""
 
 
 def clean(text: str) -> str:
@@ -23,7 +30,9 @@ def clean(text: str) -> str:
 
 
 def detect_language(cleaned: str) -> str:
-    """'en' when the message is mostly Latin words, else 'zh' (the default)."""
+    """'en' when the message is mostly Latin words, else 'zh' (the default). Codes (links,
+    tracking and patent numbers) are not words: "JZ-ABCD-EFGH 进度" is Chinese."""
+    cleaned = _CODES.sub(" ", cleaned)
     han = len(_HAN.findall(cleaned))
     latin_words = _LATIN_WORD.findall(cleaned)
     if not latin_words:

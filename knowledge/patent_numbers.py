@@ -65,6 +65,11 @@ class PatentNumber:
     valid: bool | None
     filing_year: int | None
 
+    @property
+    def marked(self) -> str:
+        """The number as a mark shows it: "ZL" kept where it was written (see `marked_form`)."""
+        return marked_form(self.raw, self.normalized)
+
     def to_dict(self) -> dict[str, object]:
         return {
             "raw": self.raw,
@@ -73,6 +78,13 @@ class PatentNumber:
             "kind": self.kind.value,
             "valid": self.valid,
         }
+
+
+def marked_form(raw: str, normalized: str) -> str:
+    """The number as marked: ZL and the number where the person wrote ZL, else the number.
+    The prefix says "granted": on a product whose application is not granted, it is what makes
+    the mark a counterfeit (facts 6.6), so staff must see whether it was there."""
+    return f"ZL{normalized}" if raw.strip().upper().startswith("ZL") else normalized
 
 
 def check_digit(digits: str) -> str:

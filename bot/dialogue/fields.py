@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.dialogue import checks, names
 from intents.understanding import Understanding
 
 
@@ -58,6 +59,10 @@ class Field:
     files: bool = False
     ask: bool = True
     """False for fields only ever filled from what the user already said."""
+    unknown: bool = False
+    """"I don't know" (不记得了, 证书在公司) is an answer: the field is left open and the words kept."""
+    short: bool = False
+    """A name, a product, a date: a reply that tells a story or asks a question is not the value."""
 
     def answer(self, said: Said) -> Any:
         found = (self.reply or self.extract)(said)
@@ -68,60 +73,37 @@ class Field:
 
 
 _SPACE = re.compile(r"\s+")
-_ORG = re.compile(
-    r"([\u4e00-\u9fffA-Za-z0-9（）()]{2,24}?(?:有限责任公司|股份有限公司|有限公司|公司|集团|工厂|厂|商行|门市部|"
-    r"经销部|商店|专卖店|超市|店|合作社|研究所|研究院))"
-)
-_ORG_NOISE = re.compile(
-    r"^(?:.*(?:我是|我们是|我在|在|是|有个|有一家|有家|一家|一个|那个|这个|被|说|的|个|家|发现|投诉|举报|"
-    r"起诉|仿造|仿制|仿冒|抄袭|侵犯|销售|卖))"
-)
-ORG_MIN_CHARS = 4
-"""Shorter is a kind of business (机械厂, 五金店), not a name the staff could find."""
-_ORG_EN = re.compile(
-    r"\b([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*\s+(?:Co\.?,?\s*Ltd\.?|Company|Inc\.?|Factory|Ltd\.?))"
-)
-
-
-_SELF = ("我", "本", "咱", "贵", "你", "您")
 
 
 def extract_organisation(said: Said) -> str | None:
-    for m in _ORG.finditer(said.text):
-        name = _ORG_NOISE.sub("", m.group(1))
-        if len(name) >= ORG_MIN_CHARS and not name.startswith(_SELF):
-            return name
-    english = _ORG_EN.search(said.text)
-    return english.group(1) if english else None
+    return names.organisation(said.text)
 
 
-_PRODUCT = re.compile(
-    r"(?:仿造|仿制|仿冒|抄袭|复制|生产|制造|销售|在卖|卖|售卖|出售|许诺销售|假冒|冒用)(?:了)?"
-    r"(?:我们?|我们?公司|我司|我厂|本公司|我家|人家)?(?:的)?(?:专利)?(?:的)?"
-    r"([\u4e00-\u9fffA-Za-z0-9]{2,16}?)(?=[，。,.!！？?；;、\s]|(?:上|时|的时候|并|还|而且|，)|$)"
-)
-_PRODUCT_EN = re.compile(
-    r"\b(?:copy|copies|copying|copied|selling|sells|sold|making|makes|made|manufactur\w*|imitat\w*)\s+"
-    r"(?:of\s+)?(?:our|my)?\s*(?:patented\s+)?([a-z][a-z\- ]{2,40}?)"
-    r"(?=\s+(?:at|in|on|with|without|from|which)\b|[,.;!?]|$)",
-    re.IGNORECASE,
-)
-_NOT_PRODUCTS = {"专利", "产品", "东西", "我们", "我的", "侵权", "假冒", "专利产品", "专利号"}
+def answer_respondent(said: Said) -> str | None:
+    """The reply to "who is it?": the whole name as typed when it is one (a short reply); the
+    company named in it when the reply tells more than a name."""
+    text = said.text.strip()
+    if checks.is_story(text):
+        return names.organisation(text)
+    found = names.respondent_answer(text)
+    return names.with_booth(found, text) if found else None
+
+
+def validate_respondent(value: Any) -> str | None:
+    text = str(value)
+    if not 1 < len(text) <= 80 or checks.not_a_name(text) or names.names_only_a_trade(text):
+        return "error.respondent"
+    return None
 
 
 def extract_product(said: Said) -> str | None:
-    for pattern in (_PRODUCT, _PRODUCT_EN):
-        for m in pattern.finditer(said.text):
-            product = re.sub(r"^(?:专利产品|专利|产品)", "", m.group(1).strip().split("的")[-1])
-            if (
-                product
-                and product not in _NOT_PRODUCTS
-                and "专利" not in product
-                and not product.endswith(("县", "区", "市", "号"))
-                and not _ORG.search(product)
-                and not product.endswith(("公司", "厂", "店"))
-            ):
-                return product
+    return names.product(said.text)
+
+
+def validate_product(value: Any) -> str | None:
+    text = str(value)
+    if not 1 < len(text) <= 60 or checks.not_a_name(text):
+        return "error.product"
     return None
 
 
@@ -152,12 +134,22 @@ def extract_patents(said: Said) -> list[dict[str, Any]] | None:
 
 
 def extract_claim(said: Said) -> str | None:
-    found = extract_patents(said)
-    return "、".join(p["normalized"] for p in found) if found else None
+    """The numbers a mark carries, "ZL" kept where written: on an unpatented product the prefix
+    is what makes the mark a counterfeit (facts 6.6)."""
+    u = said.understanding
+    if u is None or not u.entities.patent_numbers:
+        return None
+    return "、".join(p.marked for p in u.entities.patent_numbers)
+
+
+def answer_claim(said: Said) -> str | None:
+    """The reply to "what does the mark say?": the person's words, numbers and all."""
+    return said.text.strip() or None
 
 
 def validate_patents(value: Any) -> str | None:
-    if any(p.get("valid") is False for p in value or ()):
+    """A wrong check digit is refused once; `filling` keeps the number when it is sent again."""
+    if any(p.get("valid") is False and not p.get("confirmed") for p in value or ()):
         return "error.patent_check_digit"
     return None
 
@@ -203,7 +195,13 @@ def answer_name(said: Said) -> str | None:
 
 def validate_name(value: Any) -> str | None:
     text = str(value)
-    if not 1 < len(text) <= 40 or sum(ch.isdigit() for ch in text) > 2:
+    if (
+        not 1 < len(text) <= 40
+        or sum(ch.isdigit() for ch in text) > 2
+        or checks.looks_like_link(text)
+        or "@" in text
+        or checks.is_question(text)
+    ):
         return "error.name"
     return None
 
@@ -213,8 +211,12 @@ def extract_phone(said: Said) -> str | None:
     return u.entities.phones[0] if u is not None and u.entities.phones else None
 
 
+_PHONE = re.compile(r"1\d{10}|0\d{2,3}-\d{7,8}|\+86-1\d{10}|\+[1-9]\d{7,14}")
+
+
 def validate_phone(value: Any) -> str | None:
-    return None if value and re.fullmatch(r"1\d{10}|0\d{2,3}-\d{7,8}", str(value)) else "error.phone"
+    """A Chinese mobile or landline (with area code), +86 kept, or a foreign number (+49…)."""
+    return None if value and _PHONE.fullmatch(str(value)) else "error.phone"
 
 
 _WHEN = re.compile(
@@ -229,6 +231,24 @@ def extract_when(said: Said) -> str | None:
     return m.group(1) if m else None
 
 
+def validate_when(value: Any) -> str | None:
+    """A date, or words for one; a phone, a link or a patent number is not a date."""
+    text = str(value)
+    if len(text) > 60 or checks.looks_like_phone(text) or checks.looks_like_link(text):
+        return "error.found_at"
+    if checks.looks_like_patent_number(text):
+        return "error.found_at"
+    return None
+
+
+def validate_short_text(value: Any) -> str | None:
+    """A fair's or a shop's name: anything but a phone number or a patent number."""
+    text = str(value)
+    if checks.looks_like_phone(text) or checks.looks_like_patent_number(text):
+        return "error.short_text"
+    return None
+
+
 _FAIR = re.compile(
     r"([\u4e00-\u9fffA-Za-z0-9]{2,20}?(?:博览会|交易会|展销会|展览会|展会|会展|大展|摄影展|年会))"
 )
@@ -241,20 +261,29 @@ def extract_fair(said: Said) -> str | None:
     m = _FAIR.search(said.text) or _FAIR_EN.search(said.text)
     if not m:
         return None
-    name = _ORG_NOISE.sub("", m.group(1))
+    name = names.without_lead_words(m.group(1))
     return name if len(name) >= 2 else m.group(1)
 
 
+_PLATFORMS = r"(?:淘宝|天猫|京东|拼多多|抖音|快手|闲鱼|1688|微店)"
 _SHOP = re.compile(
-    r"(https?://\S+|[a-z0-9.-]+\.(?:com|cn|net)(?:/\S*)?|(?:淘宝|天猫|京东|拼多多|抖音|快手|闲鱼|1688|微店)"
-    r"(?:上的|上|的)?[\u4e00-\u9fffA-Za-z0-9]{0,20}?(?:店铺|旗舰店|专营店|小店|店)?)",
+    r"(https?://\S+|[a-z0-9.-]+\.(?:com|cn|net)(?:/\S*)?|" + _PLATFORMS + r"(?:上的|上|的)?"
+    r"(?![上的]*(?:有|一家|一个|那家|这家))[\u4e00-\u9fffA-Za-z0-9]{1,20}?(?:店铺|旗舰店|专营店|专卖店|小店|店))",
     re.IGNORECASE,
 )
 
 
 def extract_shop(said: Said) -> str | None:
+    """A shop's link, or its name on a platform (淘宝上的鑫源农机专营店); the platform alone
+    (淘宝上有店铺…) names no shop."""
     m = _SHOP.search(said.text)
     return m.group(1) if m else None
+
+
+def answer_shop(said: Said) -> str | None:
+    """The reply to "which shop?": the whole reply when it is short (京东鑫源旗舰店)."""
+    text = said.text.strip()
+    return text if text and not checks.is_story(text) else extract_shop(said)
 
 
 def first_message(said: Said) -> str | None:

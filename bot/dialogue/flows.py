@@ -19,28 +19,73 @@ _contact = Field(
     free_text=False,
     extract=f.keyword_choice(
         (
-            ("anonymous", r"匿名|不留名|不愿透露|anonymous"),
-            ("confidential", r"留下?联系方式|替我保密|请保密|联系我|contact me"),
+            ("anonymous", r"匿名|不留(?:名|姓名|电话|联系方式)|不愿透露|不想留|anonymous"),
+            (
+                "confidential",
+                r"留(?:下|个)?(?:联系方式|电话|手机|号码)|保密|联系我|可以联系|"
+                r"contact me|leave (?:my )?contact",
+            ),
         )
     ),
 )
 _name = Field(
-    "name", extract=f.extract_name, reply=f.answer_name, validate=f.validate_name, applies=f.confidential
+    "name",
+    extract=f.extract_name,
+    reply=f.answer_name,
+    validate=f.validate_name,
+    applies=f.confidential,
+    short=True,
 )
 _phone = Field("phone", extract=f.extract_phone, validate=f.validate_phone, applies=f.confidential)
 _evidence = Field("evidence", required=False, free_text=False, files=True, skip_value=[])
 _description = Field("description", required=False, ask=False, extract=f.first_message)
+_respondent = Field(
+    "respondent",
+    extract=f.extract_organisation,
+    reply=f.answer_respondent,
+    validate=f.validate_respondent,
+    unknown=True,
+    short=True,
+)
+_product = Field("product", extract=f.extract_product, validate=f.validate_product, unknown=True, short=True)
+_found_at = Field("found_at", required=False, extract=f.extract_when, validate=f.validate_when, short=True)
+_fair = Field(
+    "fair",
+    required=False,
+    extract=f.extract_fair,
+    validate=f.validate_short_text,
+    applies=f.has_channel("exhibition"),
+    short=True,
+)
+_shop = Field(
+    "shop",
+    required=False,
+    extract=f.extract_shop,
+    reply=f.answer_shop,
+    validate=f.validate_short_text,
+    applies=f.has_channel("ecommerce"),
+)
 
 FLOWS: dict[FlowKind, tuple[Field, ...]] = {
     FlowKind.INFRINGEMENT: (
         _description,
-        Field("respondent", extract=f.extract_organisation),
+        _respondent,
         Field(
-            "county", choices=COUNTY_CHOICES, free_text=False, extract=f.extract_county, reply=f.answer_county
+            "county",
+            choices=COUNTY_CHOICES,
+            free_text=False,
+            extract=f.extract_county,
+            reply=f.answer_county,
+            unknown=True,
         ),
-        Field("product", extract=f.extract_product),
+        _product,
         Field(
-            "patents", extract=f.extract_patents, validate=f.validate_patents, free_text=False, skip_value=[]
+            "patents",
+            extract=f.extract_patents,
+            validate=f.validate_patents,
+            free_text=False,
+            skip_value=[],
+            unknown=True,
         ),
         Field(
             "standing",
@@ -48,21 +93,27 @@ FLOWS: dict[FlowKind, tuple[Field, ...]] = {
             free_text=False,
             extract=f.extract_standing,
         ),
-        Field("name", extract=f.extract_name, reply=f.answer_name, validate=f.validate_name),
+        Field("name", extract=f.extract_name, reply=f.answer_name, validate=f.validate_name, short=True),
         Field("phone", extract=f.extract_phone, validate=f.validate_phone),
-        Field("found_at", required=False, extract=f.extract_when),
-        Field("fair", required=False, extract=f.extract_fair, applies=f.has_channel("exhibition")),
-        Field("shop", required=False, extract=f.extract_shop, applies=f.has_channel("ecommerce")),
+        _found_at,
+        _fair,
+        _shop,
         _evidence,
     ),
     FlowKind.COUNTERFEIT: (
         _description,
-        Field("product", extract=f.extract_product),
+        _product,
+        _respondent,
         Field(
-            "county", choices=COUNTY_CHOICES, free_text=False, extract=f.extract_county, reply=f.answer_county
+            "county",
+            choices=COUNTY_CHOICES,
+            free_text=False,
+            extract=f.extract_county,
+            reply=f.answer_county,
+            unknown=True,
         ),
-        Field("claim", extract=f.extract_claim),
-        Field("shop", required=False, extract=f.extract_shop, applies=f.has_channel("ecommerce")),
+        Field("claim", extract=f.extract_claim, reply=f.answer_claim, unknown=True),
+        _shop,
         _evidence,
         _contact,
         _name,
@@ -90,6 +141,7 @@ FLOWS: dict[FlowKind, tuple[Field, ...]] = {
             free_text=False,
             extract=f.extract_county,
             reply=f.answer_county,
+            unknown=True,
         ),
         _contact,
         _name,
@@ -111,8 +163,8 @@ FLOWS: dict[FlowKind, tuple[Field, ...]] = {
             ),
         ),
         _description,
-        Field("organisation", extract=f.extract_organisation),
-        Field("name", extract=f.extract_name, reply=f.answer_name, validate=f.validate_name),
+        Field("organisation", extract=f.extract_organisation, validate=f.validate_respondent, short=True),
+        Field("name", extract=f.extract_name, reply=f.answer_name, validate=f.validate_name, short=True),
         Field("phone", extract=f.extract_phone, validate=f.validate_phone),
     ),
 }

@@ -6,12 +6,15 @@ storage (the service saves the conversation and carries out the effects).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 
-from bot.dialogue import form
+from bot.dialogue import checks, corrections, form
 from bot.dialogue.answers import Answers
 from bot.dialogue.buttons import press
+from bot.dialogue.choosing import typed_while_choosing
+from bot.dialogue.correcting import correct
 from bot.dialogue.fields import Said
 from bot.dialogue.filling import fill
 from bot.dialogue.flows import FLOW_OF_INTENT, applicable, field_of
@@ -36,10 +39,17 @@ from knowledge.faq import FaqIndex
 
 
 class Dialogue:
-    def __init__(self, faq: FaqIndex, texts: Texts, resume_after: timedelta) -> None:
+    def __init__(
+        self,
+        faq: FaqIndex,
+        texts: Texts,
+        resume_after: timedelta,
+        understand: Callable[[str], Understanding] | None = None,
+    ) -> None:
         self.texts = texts
         self.answers = Answers(faq, texts)
         self.resume_after = resume_after
+        self.understand = understand
 
     def t(self, conv: Conversation, key: str, **values: object) -> str:
         return self.texts.get(key, conv.language, **values)
@@ -53,7 +63,8 @@ class Dialogue:
             and conv.state not in (State.OFFERING_RESUME, State.CONFIRMING_CANCEL)
         )
         if stale and not (inbound.kind is InboundKind.COMMAND and inbound.text == "cancel"):
-            out = self._offer_resume(conv)
+            answer = inbound.kind is InboundKind.TEXT and not checks.is_greeting(inbound.text)
+            out = self._offer_resume(replace(conv, held=inbound.text if answer else ""))
         elif inbound.kind is InboundKind.COMMAND:
             out = self._command(conv, inbound.text, inbound.args)
         elif inbound.kind is InboundKind.FILE:
@@ -78,6 +89,8 @@ class Dialogue:
             return self._offer_resume(conv) if conv.draft else self.welcome(conv)
         if name == "help":
             return Outcome(conv, (self.menu(conv, "help"),))
+        if name == "privacy":
+            return Outcome(conv, (Reply(self.t(conv, "privacy")), *self.prompt(conv)))
         if name == "cancel":
             return (
                 self.confirm_cancel(conv)
@@ -123,22 +136,35 @@ class Dialogue:
         typed = self.typed_button(conv, said.text)
         if typed:
             return press(self, conv, typed)
+        if conv.state in (State.CONFIRMING, State.CHOOSING_EDIT) and conv.draft is not None:
+            reviewed = self._reviewing(conv, said)
+            if reviewed is not None:
+                return reviewed
+        if checks.is_thanks(said.text) and conv.state is not State.CONFIRMING:
+            key = "polite.ack" if conv.state is not State.IDLE else checks.polite_key(said.text)
+            polite = Reply(self.t(conv, key))
+            return Outcome(conv, (polite, *self.prompt(conv)))
         if conv.state is State.IDLE or u is None:
             return self._idle(conv, said)
-        if conv.state is State.CHOOSING_FLOW and u.intent in FLOW_OF_INTENT and not u.weak:
-            flow = FLOW_OF_INTENT[u.intent]
-            held = next((c for c in conv.candidates if c.flow is flow), None)
-            return self.start(replace(conv, state=State.IDLE), flow, said, held)
-        if conv.state is State.CHOOSING_FLOW and not self.answers.aside(
-            u, said.text, answering_patents=False
-        ):
-            return self._idle(replace(conv, state=State.IDLE, candidates=()), said)
+        if conv.state is State.CHOOSING_FLOW:
+            return typed_while_choosing(self, conv, said)
         if u.intent is Intent.CANCEL and not u.weak and conv.draft is not None:
             return self.confirm_cancel(conv)
         answer = self.answers.for_intent(u, conv.language) if not u.weak else None
         if answer is not None:
             return Outcome(conv, (*answer.replies, *self.prompt(conv)), answer.effects)
         return Outcome(conv, (Reply(self.t(conv, "buttons.please")), *self.prompt(conv)))
+
+    def _reviewing(self, conv: Conversation, said: Said) -> Outcome | None:
+        """At the summary: a correction changes its field, plain agreement submits."""
+        found = corrections.read(said.text)
+        if found is not None:
+            corrected = correct(self, conv, said, found)
+            if corrected is not None:
+                return corrected
+        if conv.state is State.CONFIRMING and checks.is_agreement(said.text):
+            return press(self, conv, "submit")
+        return None
 
     def typed_button(self, conv: Conversation, text: str) -> str | None:
         """A button's label typed instead of pressed (提交, 修改, 继续, yes …)."""
@@ -194,7 +220,7 @@ class Dialogue:
         referral = self.answers.faq.get("other_ip.referral") if flow is FlowKind.OTHER_IP else None
         if referral is not None:
             intro = (*intro, self.answers.entry(referral, conv.language))
-        out = self.advance(replace(conv, candidates=()), draft)
+        out = self.advance(replace(conv, candidates=(), held=""), draft)
         return replace(out, replies=(*intro, *out.replies))
 
     def advance(self, conv: Conversation, draft: Draft) -> Outcome:
@@ -202,7 +228,10 @@ class Dialogue:
         if fd is not None:
             draft = replace(draft, pending=fd.name)
             conv = replace(conv, state=State.FILLING, draft=draft)
-            return Outcome(conv, (form.question(self.texts, draft, fd, conv.language),))
+            question = form.question(self.texts, draft, fd, conv.language)
+            if fd.name == "patents" and draft.fields.get(form.DOUBTED):
+                return Outcome(conv, (Reply(self.t(conv, "error.patent_check_digit")), question))
+            return Outcome(conv, (question,))
         draft = replace(draft, pending=None, editing=False)
         conv = replace(conv, state=State.CONFIRMING, draft=draft)
         return Outcome(conv, (form.summary(self.texts, draft, conv.language),))
@@ -261,14 +290,17 @@ class Dialogue:
         )
 
     def resume(self, conv: Conversation) -> Outcome:
+        """Back to the open question, and the message typed after the pause read as its answer."""
         assert conv.draft is not None
         state = State.FILLING if conv.draft.pending else State.CONFIRMING
-        conv = replace(conv, state=state)
+        held, conv = conv.held, replace(conv, state=state, held="")
+        if held and state is State.FILLING:
+            return self._text(conv, Said(held, self.understand(held) if self.understand else None))
         return Outcome(conv, self.prompt(conv))
 
     def submit(self, conv: Conversation, draft: Draft) -> Outcome:
-        names = set(self.fields_of(draft))
-        fields = {k: v for k, v in draft.fields.items() if k in names}
+        names = {*self.fields_of(draft), form.NOTES}
+        fields = form.with_notes({k: v for k, v in draft.fields.items() if k in names})
         effect = SubmitLead(draft.flow, fields, draft.sectors, draft.channels, conv.language)
         return Outcome(replace(conv, state=State.IDLE, draft=None), (), (effect,))
 

@@ -168,6 +168,8 @@ class Conversation:
     candidates: tuple[Draft, ...] = ()
     """While choosing a flow: for each flow offered, the draft the opening message already fills."""
     updated_at: datetime | None = None
+    held: str = ""
+    """The message that came after a long pause and got the resume offer: read after 继续."""
 
     @property
     def offered(self) -> tuple[str, ...]:
@@ -182,6 +184,7 @@ class Conversation:
             "draft": self.draft.to_dict() if self.draft else None,
             "candidates": [d.to_dict() for d in self.candidates],
             "updated_at": self.updated_at.isoformat() if self.updated_at else None,
+            "held": self.held,
         }
 
     @classmethod
@@ -196,6 +199,7 @@ class Conversation:
                 Draft.from_dict(data["draft"]) if data.get("draft") else None,
                 tuple(Draft.from_dict(d) for d in data.get("candidates", ())),
                 datetime.fromisoformat(data["updated_at"]) if data.get("updated_at") else None,
+                str(data.get("held") or ""),
             )
         except (KeyError, ValueError, TypeError):
             return cls()

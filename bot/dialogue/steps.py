@@ -3,6 +3,7 @@ on instead of `machine.Dialogue`, so that the machine imports them and never the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from bot.dialogue.answers import Answers
@@ -10,11 +11,15 @@ from bot.dialogue.fields import Said
 from bot.dialogue.model import Conversation, Draft, Outcome, Reply
 from bot.dialogue.states import FlowKind
 from bot.dialogue.texts import Texts
+from intents.understanding import Understanding
 
 
 class Steps(Protocol):
     texts: Texts
     answers: Answers
+    understand: Callable[[str], Understanding] | None
+    """Reads a part of a message on its own (the new value in a correction); None in tests that
+    give only whole messages, which then stand for their parts."""
 
     def t(self, conv: Conversation, key: str, **values: object) -> str: ...
 

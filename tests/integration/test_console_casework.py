@@ -47,7 +47,7 @@ async def test_a_new_user_can_work_a_counterfeit_report_to_a_penalty_at_the_cons
     out = io.StringIO()
     script: list[str | Callable[[str], str]] = [
         "举报假冒专利：平遥县城一家超市卖的保温杯标着专利号，其实根本没有专利",
-        "保温杯",
+        "平遥县好运来超市",
         "杯身上印着专利产品字样和一个专利号",
         "跳过",
         "留下联系方式",
