@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from bot.config import Config
+from bot.leads import respondents
 
 PRIORITY_SECTORS = ("food_drug", "environment", "safety", "high_tech")
 
@@ -34,16 +34,11 @@ def route(kind: str, fields: Mapping[str, Any], county_codes: Iterable[str], cit
     return Route(city_code, "place_unknown")
 
 
-_SUFFIXES = re.compile(r"(有限责任公司|股份有限公司|有限公司|公司|co\.?,?\s*ltd\.?|company|inc\.?|ltd\.?)$")
-
-
 def respondent_key(name: str | None) -> str | None:
-    """A respondent's name reduced so that 宏达机械有限公司 and 宏达机械公司 meet."""
-    if not name:
-        return None
-    key = re.sub(r"[\s\W_]+", "", name.lower())
-    key = _SUFFIXES.sub("", key) or key
-    return key if len(key) >= 2 else None
+    """A respondent's name reduced so that 宏达机械公司 and 平遥县宏达机械有限公司 meet (stored on
+    the lead, searched by /find; the fuzzy comparison is bot/leads/respondents.py)."""
+    found = respondents.normalise(name)
+    return found.key if found else None
 
 
 def fairs_on(config: Config, day: date) -> list[str]:
@@ -55,14 +50,12 @@ def priority_reasons(
     channels: Iterable[str],
     fair: str | None,
     fairs_in_progress: list[str],
-    repeat_respondent: bool,
-    repeat_patents: Iterable[str],
+    linked: Iterable[str],
 ) -> list[str]:
+    """`linked`: the reasons of the lead's links to earlier leads (bot/leads/links.py)."""
     reasons: list[str] = []
     if fairs_in_progress and (fair or "exhibition" in set(channels)):
         reasons.append(f"fair:{fairs_in_progress[0]}")
-    if repeat_respondent:
-        reasons.append("repeat_respondent")
-    reasons.extend(f"repeat_patent:{n}" for n in repeat_patents)
+    reasons.extend(linked)
     reasons.extend(f"sector:{s}" for s in sectors if s in PRIORITY_SECTORS)
     return reasons

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.leads.models import (
@@ -43,20 +43,6 @@ async def lock_conversation(session: AsyncSession, chat_id: int) -> Conversation
         session.add(row)
         await session.flush()
     return row
-
-
-async def seen_respondent(session: AsyncSession, key: str | None) -> bool:
-    if key is None:
-        return False
-    query = select(func.count()).select_from(LeadRow).where(LeadRow.respondent_key == key)
-    return bool((await session.execute(query)).scalar_one())
-
-
-async def seen_patents(session: AsyncSession, numbers: list[str]) -> list[str]:
-    if not numbers:
-        return []
-    query = select(LeadPatentRow.number).where(LeadPatentRow.number.in_(numbers)).distinct()
-    return sorted((await session.execute(query)).scalars())
 
 
 async def unused_tracking_number(session: AsyncSession) -> str:

@@ -72,11 +72,11 @@ async def by_column(session: AsyncSession, w: Window, column: Any) -> list[Any]:
 
 
 async def by_tag(session: AsyncSession, w: Window) -> list[Any]:
-    """(kind, tag, leads) for every sector and channel tag of leads received."""
+    """(kind, tag, leads) for every sector and channel tag of leads received (not links)."""
     query = (
         select(LeadRow.kind, LeadTagRow.tag, func.count())
         .join(LeadTagRow, LeadTagRow.lead_id == LeadRow.id)
-        .where(w.received())
+        .where(w.received(), or_(LeadTagRow.tag.like("sector:%"), LeadTagRow.tag.like("channel:%")))
         .group_by(LeadRow.kind, LeadTagRow.tag)
     )
     return await _rows(session, query)
@@ -209,13 +209,17 @@ def _events_in(w: Window) -> ColumnElement[bool]:
 
 
 async def repeated_respondents(session: AsyncSession, w: Window, limit: int = 20) -> list[Any]:
-    count = func.count()
+    """(respondent, complainants) for each respondent named by more than one complainant (chat):
+    the same citizen filing again is not a repeat. Grouped by the stored key, the normalised name
+    of bot/leads/respondents.py (宏达机械公司 and 平遥县宏达机械有限公司 meet); its fuzzy matching
+    compares pairs, too slow for a year of leads in SQL, so it is left to the staff card."""
+    complainants = func.count(func.distinct(LeadRow.chat_id))
     query = (
-        select(LeadRow.respondent_key, count)
+        select(LeadRow.respondent_key, complainants)
         .where(w.received(), LeadRow.respondent_key.is_not(None))
         .group_by(LeadRow.respondent_key)
-        .having(count > 1)
-        .order_by(count.desc(), LeadRow.respondent_key)
+        .having(complainants > 1)
+        .order_by(complainants.desc(), LeadRow.respondent_key)
         .limit(limit)
     )
     return await _rows(session, query)

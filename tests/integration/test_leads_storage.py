@@ -66,13 +66,15 @@ def effect(fields: dict, flow: FlowKind = FlowKind.INFRINGEMENT, sectors=(), cha
     return SubmitLead(flow, fields, tuple(sectors), tuple(channels), "zh")
 
 
-async def submit(db: Database, config: Config, hotline, e: SubmitLead, day: date = date(2026, 11, 24)):
+async def submit(
+    db: Database, config: Config, hotline, e: SubmitLead, day: date = date(2026, 11, 24), chat_id: int = 5
+):
     from datetime import datetime
 
     async with db.transaction() as s:
         clock = hotline.cases.timing
         return await create_lead(
-            s, config, clock, e, 5, clock.utc(datetime.combine(day, datetime.min.time()))
+            s, config, clock, e, chat_id, clock.utc(datetime.combine(day, datetime.min.time()))
         )
 
 
@@ -95,9 +97,12 @@ async def test_a_respondent_or_patent_seen_before_raises_the_priority_with_its_r
     patents = [{"normalized": "201710601862.3"}]
     first = await submit(db, cfg, hotline, effect({"respondent": "宏达机械有限公司", "patents": patents}))
     assert (first.priority, first.priority_reasons) == ("normal", [])
-    again = await submit(db, cfg, hotline, effect({"respondent": "宏达机械公司", "patents": patents}))
+    e = effect({"respondent": "平遥县宏达机械公司", "patents": patents})
+    again = await submit(db, cfg, hotline, e, chat_id=6)
     assert again.priority == "high"
-    assert again.priority_reasons == ["repeat_respondent", "repeat_patent:201710601862.3"]
+    assert again.priority_reasons == ["linked_respondent", "linked_patent:201710601862.3"]
+    same_citizen = await submit(db, cfg, hotline, e, chat_id=6)
+    assert (same_citizen.priority, same_citizen.priority_reasons[:1]) == ("high", ["linked_respondent"])
 
 
 async def test_priority_sectors_and_a_fair_in_progress_raise_the_priority(hotline, db, config):
