@@ -11,7 +11,7 @@ from bot.clock.deadlines import Stage
 from bot.clock.lead_clock import LeadClock
 from bot.config import Config
 from bot.dialogue.model import SubmitLead
-from bot.leads import rules, store
+from bot.leads import fairs, foreign, links, rules, store
 from bot.leads.models import LeadRow
 from bot.privacy import mask_name, mask_phone
 from knowledge.patent_numbers import find_patent_numbers
@@ -41,16 +41,21 @@ async def create_lead(
     if anonymous:
         name = phone = None
     kind = effect.flow.value
-    route = rules.route(kind, fields, (q.code for q in config.counties), config.city.code)
+    day = clock.local(now).date()
+    fair = fairs.match_form(config.fairs, fields, day)
+    routed = fairs.routing_fields(fields, fair)
+    route = rules.route(kind, routed, (q.code for q in config.counties), config.city.code)
     patents = _patents(effect)
-    key = rules.respondent_key(fields.get("respondent"))
+    respondent = str(fields.get("respondent") or "") or None
+    linked = await links.find(
+        session, config.repeats, respondent, patents, links.Complainant(chat_id, phone), now
+    )
     reasons = rules.priority_reasons(
         effect.sectors,
         effect.channels,
-        fields.get("fair"),
-        rules.fairs_on(config, clock.local(now).date()),
-        await store.seen_respondent(session, key),
-        await store.seen_patents(session, patents),
+        fields.get("fair") or (fair.by if fair else None),
+        [fair.fair.name] if fair else rules.fairs_on(config, day),
+        linked.reasons(),
     )
     lead = LeadRow(
         tracking_number=await store.unused_tracking_number(session),
@@ -63,7 +68,7 @@ async def create_lead(
         sectors=list(effect.sectors),
         channels=list(effect.channels),
         fields=fields,
-        respondent_key=key,
+        respondent_key=rules.respondent_key(respondent),
         contact_name=name,
         contact_phone=phone,
         anonymous=anonymous,
@@ -76,6 +81,8 @@ async def create_lead(
     clock.start(lead, Stage.ACCEPT, now)
     lead.close_due = lead.close_due or lead.accept_due
     await store.add_lead(session, lead, patents, actor="citizen")
+    links.save(session, lead, linked)
+    foreign.tag(session, lead)
     log.info(
         "lead %s created: kind=%s queue=%s (%s) priority=%s contact=%s %s",
         lead.tracking_number,
