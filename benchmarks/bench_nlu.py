@@ -84,6 +84,7 @@ def main() -> None:
 
     from intents.understander import load_understander
     from knowledge.faq import FaqIndex, load_default_faq
+    from knowledge.faq_model import load_faq_model
 
     messages = corpus(args.messages)
     with tempfile.TemporaryDirectory() as tmp:
@@ -91,7 +92,9 @@ def main() -> None:
         started = time.perf_counter()
         understander = load_understander(Path(tmp))
         warm_load = time.perf_counter() - started
-    faq = FaqIndex(load_default_faq(), understander.tokens)
+        rules_only = load_understander(Path(tmp), with_model=False)
+    faq = FaqIndex(load_default_faq(), understander.tokens, model=load_faq_model())
+    retrieval_only = FaqIndex(load_default_faq(), understander.tokens)
     jieba.setLogLevel(60)
     jieba.initialize()
     for text in messages[:200]:  # warm every path before timing
@@ -102,13 +105,18 @@ def main() -> None:
     rounds = 3
     jieba_t = min(timed(jieba.lcut, messages) for _ in range(rounds))
     nlu_t = min(timed(understander.understand, messages) for _ in range(rounds))
+    rules_t = min(timed(rules_only.understand, messages) for _ in range(rounds))
     faq_t = min(timed(faq.search, messages) for _ in range(rounds))
+    retrieval_t = min(timed(retrieval_only.search, messages) for _ in range(rounds))
     n = len(messages)
     mean = sum(map(len, messages)) / n
     print(f"messages: {n} (distinct {len(set(messages))}), mean length {mean:.1f} chars")
     print(f"bare jieba.lcut:   {n / jieba_t:9.0f} msg/s")
     print(f"understand():      {n / nlu_t:9.0f} msg/s   ratio to jieba.lcut {nlu_t / jieba_t:.2f}")
+    print(f"  rules alone:     {n / rules_t:9.0f} msg/s   ratio to jieba.lcut {rules_t / jieba_t:.2f}")
     print(f"FAQ search:        {n / faq_t:9.0f} msg/s   ratio to jieba.lcut {faq_t / jieba_t:.2f}")
+    retrieval_ratio = retrieval_t / jieba_t
+    print(f"  retrieval alone: {n / retrieval_t:9.0f} msg/s   ratio to jieba.lcut {retrieval_ratio:.2f}")
     print(f"understander warm load (in process): {warm_load:.2f} s")
     latencies = first_line_latency(ROOT / ".cache")
     print("hotline nlu --jsonl first line, warm cache: "

@@ -57,9 +57,9 @@ def ask_text(result: FaqResult, language: str = "zh") -> str:
         return "没有找到相关问题。" if language == "zh" else "No matching question found."
     if result.answered:
         entry = result.hits[0].entry
-        basis = entry.citations()
-        source = "依据" if language == "zh" else "Basis"
-        return f"{entry.question_in(language)}\n\n{entry.answer_in(language)}\n\n{source}：{basis}"
+        basis = entry.citations(language)
+        source = "依据：" if language == "zh" else "Basis: "
+        return f"{entry.question_in(language)}\n\n{entry.answer_in(language)}\n\n{source}{basis}"
     intro = "您想问的是不是：" if language == "zh" else "Did you mean:"
     options = [f"{n}. {h.entry.question_in(language)}" for n, h in enumerate(result.hits, 1)]
     return "\n".join([intro, *options])

@@ -20,6 +20,10 @@ from importlib import resources
 
 from rapidfuzz import fuzz, process
 
+from knowledge.citations_en import cite_en
+from knowledge.faq_model import MODEL_WEIGHT, question_features
+from knowledge.linear import LinearModel
+
 Tokenize = Callable[[str], list[str]]
 
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
@@ -59,8 +63,11 @@ class FaqEntry:
     def answer_in(self, language: str) -> str:
         return self.answer_en if language == "en" and self.answer_en else self.answer
 
-    def citations(self) -> str:
-        """The legal basis as one line: 《law》article（version）；…"""
+    def citations(self, language: str = "zh") -> str:
+        """The legal basis as one line: 《law》article（version）；… or, in English, the laws'
+        English names and article numbers."""
+        if language == "en":
+            return "; ".join(cite_en(b.law, b.article, b.version) for b in self.basis)
         return "；".join(f"《{b.law}》{b.article}（{b.version}）" for b in self.basis)
 
     @property
@@ -115,10 +122,15 @@ class FaqIndex:
         tokenize: Tokenize,
         threshold: float = 0.5,
         margin: float = 0.04,
+        model: LinearModel | None = None,
+        model_weight: float = MODEL_WEIGHT,
     ) -> None:
         """threshold and margin: the best entry is given as the answer only when it scores at
-        least threshold and leads the runner-up by margin; otherwise the best three are offered."""
+        least threshold and leads the runner-up by margin; otherwise the best three are offered.
+        model: the fitted classifier over entry ids (knowledge/faq_model.py), blended in."""
         self.entries = list(entries)
+        self.model = model
+        self.model_weight = model_weight if model is not None else 0.0
         self.threshold = threshold
         self.margin = margin
         self._tokenize = tokenize
@@ -180,18 +192,29 @@ class FaqIndex:
         bm25 = self._bm25(self._features_of(tokens))
         top = max(bm25) if bm25 else 0.0
         shortlist = sorted(range(len(bm25)), key=lambda n: -bm25[n])[:FUZZY_SHORTLIST]
+        learned = self._learned(tokens)
+        shortlist += [n for n in sorted(learned, key=lambda n: -learned[n])[:3] if n not in shortlist]
         fuzzy = self._fuzzy(self._normal(tokens), shortlist)
         saturation = top / (top + 6.0)
         combined = []
         for n in shortlist:
             relative = bm25[n] / top if top else 0.0
             score = BM25_WEIGHT * relative * saturation + FUZZY_WEIGHT * fuzzy.get(n, 0.0)
+            score = (1 - self.model_weight) * score + self.model_weight * learned.get(n, 0.0)
             combined.append(FaqHit(self.entries[n], round(score, 4)))
         combined.sort(key=lambda hit: -hit.score)
         hits = tuple(hit for hit in combined[:limit] if hit.score > 0)
         runner_up = combined[1].score if len(combined) > 1 else 0.0
         answered = bool(hits) and hits[0].score >= self.threshold and hits[0].score - runner_up >= self.margin
         return FaqResult(text, hits, answered)
+
+    def _learned(self, tokens: list[str]) -> dict[int, float]:
+        """The classifier's probability of each entry, by entry position; empty without a model."""
+        if self.model is None or not tokens:
+            return {}
+        position = {e.id: n for n, e in enumerate(self.entries)}
+        ranked = self.model.probabilities(question_features(tokens))
+        return {position[i]: p for i, p in ranked if i in position}
 
     def get(self, entry_id: str) -> FaqEntry | None:
         return next((e for e in self.entries if e.id == entry_id), None)

@@ -7,6 +7,7 @@ import pytest
 from bot.config import Config, load_config
 from intents.understander import Understander, load_understander
 from knowledge.faq import FaqIndex, load_default_faq
+from knowledge.faq_model import load_faq_model
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT / "tests" / "eval"
@@ -30,4 +31,5 @@ def faq_index(understander: Understander, config: Config) -> FaqIndex:
         understander.tokens,
         threshold=config.faq.answer_threshold,
         margin=config.faq.answer_margin,
+        model=load_faq_model(),
     )

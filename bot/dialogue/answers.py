@@ -35,7 +35,8 @@ class Answers:
         self.texts = texts
 
     def entry(self, entry: FaqEntry, language: str) -> Reply:
-        text = f"{entry.answer_in(language)}\n\n{self.texts.get('faq.basis', language)}{entry.citations()}"
+        basis = self.texts.get("faq.basis", language) + entry.citations(language)
+        text = f"{entry.answer_in(language)}\n\n{basis}"
         return Reply(text)
 
     def search(self, text: str, language: str) -> Answer:
