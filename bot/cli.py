@@ -143,8 +143,6 @@ def cmd_chat(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_run(args: argparse.Namespace, config: Config) -> int:
-    import logging
-
     from bot.composition import build_application
 
     token = config.bot_token()
@@ -154,15 +152,55 @@ def cmd_run(args: argparse.Namespace, config: Config) -> int:
             file=sys.stderr,
         )
         return 2
+    _service_logging()
+    app = build_application(config, token)
+    app.run_polling(allowed_updates=["message", "callback_query"], poll_interval=args.poll_interval)
+    return 0
+
+
+def _service_logging() -> None:
+    import logging
+
     from bot.privacy import MaskingFormatter
 
     handler = logging.StreamHandler()
-    handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s[%(process)d]: %(message)s"))
     logging.basicConfig(level=logging.INFO, handlers=[handler])
-    for noisy in ("httpx", "apscheduler"):
+    for noisy in ("httpx", "apscheduler", "aiohttp.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    app = build_application(config, token)
-    app.run_polling(allowed_updates=["message", "callback_query"], poll_interval=args.poll_interval)
+
+
+def cmd_serve(args: argparse.Namespace, config: Config) -> int:
+    """Webhook mode: one worker, or `--workers N` processes on the port under a watching parent."""
+    token, secret_env = config.bot_token(), config.ops.webhook_secret_env
+    secret = os.environ.get(secret_env, "")
+    if token is None or not secret:
+        print(
+            f"hotline serve: set the bot token in ${config.telegram.token_env} and the webhook's "
+            f"secret in ${secret_env}",
+            file=sys.stderr,
+        )
+        return 2
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+        print(f"hotline serve: ${secret_env} must be 1-256 of A-Z a-z 0-9 _ -", file=sys.stderr)
+        return 2
+    _service_logging()
+    if args.workers > 1:
+        if config.database.url.startswith("sqlite"):
+            print("hotline serve: several workers need PostgreSQL; SQLite takes one", file=sys.stderr)
+            return 2
+        from bot.ops.workers import child_command, run_workers
+
+        _on_upgraded_database(config, _nothing)
+        command = child_command(str(_config_path(args.config).resolve()), args.host, args.port)
+        return run_workers(command, args.workers, config.ops.shutdown_seconds)
+    from bot.composition import serve_webhook
+
+    register = args.worker_index in (None, 0)
+    return serve_webhook(config, token, secret, args.host, args.port, args.reuse_port, register)
+
+
+async def _nothing(db: Database) -> int:
     return 0
 
 
@@ -373,6 +411,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("chat", help="the conversation in this terminal, staff notifications included")
     p = sub.add_parser("run", help="serve Telegram by long polling (token from the environment)")
     p.add_argument("--poll-interval", type=float, default=0.0, help=argparse.SUPPRESS)
+    p = sub.add_parser("serve", help="serve Telegram's webhook (token and secret from the environment)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8443, help="port (default 8443)")
+    p.add_argument("--workers", type=int, default=1, help="worker processes on the port (PostgreSQL)")
+    p.add_argument("--reuse-port", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--worker-index", type=int, help=argparse.SUPPRESS)
     p = sub.add_parser("db", help="database maintenance")
     p.add_argument("action", choices=("upgrade", "backup"))
     p.add_argument("file", nargs="?", help="backup: the new file to write (SQLite)")
@@ -405,6 +449,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "eval": cmd_eval,
     "chat": cmd_chat,
     "run": cmd_run,
+    "serve": cmd_serve,
     "db": cmd_db,
     "patents": cmd_patents,
     "supervise": cmd_supervise,

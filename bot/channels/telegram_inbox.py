@@ -14,36 +14,29 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from telegram import Update
 from telegram.ext import ExtBot
 
+from bot.leads import inbox
 from bot.leads.db import Database
-from bot.leads.models import InboxRow
 
 log = logging.getLogger(__name__)
 
 
 class Inbox:
+    """The inbox table (bot/leads/inbox.py) for python-telegram-bot's updates."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
 
     async def keep(self, updates: Sequence[Update]) -> None:
-        rows = [{"update_id": u.update_id, "data": u.to_dict()} for u in updates]
-        insert = sqlite_insert if self.db.is_sqlite else pg_insert
-        async with self.db.transaction() as session:
-            await session.execute(insert(InboxRow).values(rows).on_conflict_do_nothing())
+        await inbox.keep(self.db, [u.to_dict() for u in updates])
 
     async def done(self, update_id: int) -> None:
-        async with self.db.transaction() as session:
-            await session.execute(delete(InboxRow).where(InboxRow.update_id == update_id))
+        await inbox.done(self.db, update_id)
 
     async def left_over(self) -> list[dict[str, Any]]:
-        async with self.db.transaction() as session:
-            query = select(InboxRow.data).order_by(InboxRow.update_id)
-            return list((await session.execute(query)).scalars())
+        return await inbox.left_over(self.db)
 
 
 class InboxBot(ExtBot[None]):

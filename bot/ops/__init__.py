@@ -1,0 +1,1 @@
+"""Operations: the HTTP side (webhook, health, metrics), webhook workers and their supervisor."""
