@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.casework import cards, notices
 from bot.casework.lifecycle import ENDS, Action, Decision, Filing, LeadFacts, Role, Status, Tell, staff_roles
+from bot.casework.linked import link_lines
 from bot.clock.lead_clock import LeadClock
 from bot.clock.settings import KINDS, build_deadlines
 from bot.config import Config
@@ -22,7 +23,7 @@ from bot.dialogue.texts import Texts
 
 if TYPE_CHECKING:
     from bot.clock.deadlines import Deadlines
-from bot.leads import store
+from bot.leads import links, store
 from bot.leads.models import CaseCounterRow, EvidenceRow, LeadEventRow, LeadRow, OutboxRow, to_local, utcnow
 from bot.notify import outbox
 
@@ -136,9 +137,11 @@ class Cases:
         last = await self._last_step(session, lead)
         files = await self.evidence_count(session, lead)
         facts, queue = self.facts(lead), self.config.queues[lead.queue_code].name
+        linked = link_lines(self.texts, await links.load(session, lead))
 
         def render(chat_id: int) -> tuple[str, list[dict[str, Any]]]:
-            return cards.card(self.texts, lead, facts, queue, self.audience(chat_id, lead), last, files)
+            roles = self.audience(chat_id, lead)
+            return cards.card(self.texts, lead, facts, queue, roles, last, files, linked)
 
         return render
 
@@ -158,7 +161,9 @@ class Cases:
     ) -> None:
         """Edits every card of the lead; posts one in `extra_chat` (a new queue) if it has none."""
         query = select(OutboxRow).where(
-            OutboxRow.lead_id == lead.id, OutboxRow.purpose.in_(CARD_PURPOSES), OutboxRow.status != "failed"
+            OutboxRow.lead_id == lead.id,
+            OutboxRow.purpose.in_(CARD_PURPOSES),
+            OutboxRow.status.notin_(("failed", "merged")),
         )
         shown = list((await session.execute(query.order_by(OutboxRow.id))).scalars())
         render = await self._card_maker(session, lead)
@@ -181,7 +186,10 @@ class Cases:
         self, session: AsyncSession, lead: LeadRow, chat_id: int, purpose: str = "staff_card"
     ) -> None:
         text, buttons = (await self._card_maker(session, lead))(chat_id)
-        outbox.enqueue(session, chat_id, purpose, text, html=True, buttons=buttons, lead_id=lead.id)
+        urgent = 1 if lead.priority == "high" else 0
+        outbox.enqueue(
+            session, chat_id, purpose, text, html=True, buttons=buttons, lead_id=lead.id, priority=urgent
+        )
 
     async def take(
         self, session: AsyncSession, lead: LeadRow, decision: Decision, actor: Actor, inputs: dict[str, Any]

@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.leads.models import OutboxRow, utcnow
 
 BATCH = 20
+SOMEONE_WAITING = 2
+"""The priority of a reply to a citizen or a prompt to staff: someone is looking at the chat."""
 TEXT_LIMIT = 4096
 """Telegram's longest message, in characters."""
 
@@ -44,7 +46,12 @@ def enqueue(
     buttons: list[dict[str, Any]] | None = None,
     lead_id: int | None = None,
     edit_of: int | None = None,
+    priority: int | None = None,
 ) -> OutboxRow:
+    """priority: higher goes first; by default a reply someone waits for goes before notices."""
+    if priority is None:
+        waiting = purpose.startswith("citizen") or purpose == "staff_prompt"
+        priority = SOMEONE_WAITING if waiting else 0
     row = OutboxRow(
         chat_id=chat_id,
         purpose=purpose,
@@ -56,6 +63,7 @@ def enqueue(
         status="pending",
         attempts=0,
         not_before=utcnow(),
+        priority=priority,
     )
     session.add(row)
     return row
@@ -72,15 +80,37 @@ def enqueue_parts(
     ]
 
 
+OPEN = ("pending", "claimed", "sending")
+
+
+async def in_line(session: AsyncSession, rows: list[OutboxRow]) -> list[OutboxRow]:
+    """The rows that may go now without overtaking an earlier message to the same chat: a row
+    waiting out its backoff, or being sent by another worker, holds back every later one of its
+    chat, so that a citizen never reads the next question before the answer to the last."""
+    if not rows:
+        return rows
+    taken = {r.id for r in rows}
+    query = (
+        select(OutboxRow.chat_id, OutboxRow.id)
+        .where(OutboxRow.chat_id.in_({r.chat_id for r in rows}), OutboxRow.status.in_(OPEN))
+        .where(OutboxRow.id < max(taken))
+    )
+    blocker: dict[int, int] = {}
+    for chat_id, row_id in await session.execute(query):
+        if row_id not in taken and row_id < blocker.get(chat_id, row_id + 1):
+            blocker[chat_id] = row_id
+    return [r for r in rows if r.id < blocker.get(r.chat_id, r.id + 1)]
+
+
 async def claim_these(session: AsyncSession, row_ids: list[int]) -> list[OutboxRow]:
-    """These rows, in order, if still pending: claimed as `claim` does."""
+    """These rows, in order, if still pending and next in line: claimed as `claim` does."""
     query = (
         select(OutboxRow)
         .where(OutboxRow.id.in_(row_ids), OutboxRow.status == "pending")
         .order_by(OutboxRow.id)
         .with_for_update(skip_locked=True)
     )
-    rows = list((await session.execute(query)).scalars())
+    rows = await in_line(session, list((await session.execute(query)).scalars()))
     now = utcnow()
     for row in rows:
         row.status, row.claimed_at, row.attempts = "claimed", now, row.attempts + 1
@@ -95,7 +125,7 @@ async def claim(session: AsyncSession, claim_timeout: float, now: datetime | Non
         and_(OutboxRow.status == "claimed", OutboxRow.claimed_at < stale),
     )
     query = select(OutboxRow).where(due).order_by(OutboxRow.id).limit(BATCH).with_for_update(skip_locked=True)
-    rows = list((await session.execute(query)).scalars())
+    rows = await in_line(session, list((await session.execute(query)).scalars()))
     for row in rows:
         row.status = "claimed"
         row.claimed_at = now
@@ -114,8 +144,9 @@ async def mark_in_doubt(session: AsyncSession, claim_timeout: float, now: dateti
     return len(rows)
 
 
-def backoff(attempts: int) -> float:
-    return float(min(2**attempts, 300))
+def backoff(attempts: int, longest: float = 300.0) -> float:
+    """1, 2, 4 … seconds after the first, second, third failure, never more than `longest`."""
+    return float(min(2 ** max(attempts - 1, 0), longest))
 
 
 async def notifications_of(session: AsyncSession, lead_id: int, purpose: str) -> list[OutboxRow]:

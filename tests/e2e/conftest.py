@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import random
 import re
 import signal
 import sys
@@ -77,6 +78,12 @@ class HotlineBotApi(FakeBotApi):
         self.arrived: dict[tuple[int, int], float] = {}
         """(chat id, message id) → monotonic time the message was stored."""
         self._chat_failures: defaultdict[int, list[ApiError]] = defaultdict(list)
+        self._flaky: tuple[float, random.Random] | None = None
+
+    def flaky(self, rate: float, seed: int = 12330) -> None:
+        """From now on, refuse about `rate` of all sendMessage calls, before storing anything, with
+        500 Internal Server Error or 429 (retry after 1 s), as a Bot API in trouble does."""
+        self._flaky = (rate, random.Random(seed))
 
     def fail_next_in_chat(self, chat_id: int, times: int = 1, retry_after: int = 1) -> None:
         for _ in range(times):
@@ -86,6 +93,12 @@ class HotlineBotApi(FakeBotApi):
 
     async def _send_message(self, params: Any) -> Any:
         chat_id, now = params.get_int("chat_id") or 0, time.monotonic()
+        if self._flaky is not None and self._flaky[1].random() < self._flaky[0]:
+            code = self._flaky[1].choice((500, 429))
+            self.attempts[chat_id].append((now, code))
+            if code == 429:
+                raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+            raise ApiError(500, "Internal Server Error")
         if self._chat_failures[chat_id]:
             self.attempts[chat_id].append((now, 429))
             raise self._chat_failures[chat_id].pop(0)
@@ -152,6 +165,11 @@ def write_config(path: Path, base_url: str, db_path: Path, cache_dir: Path) -> P
     text = _replace_once(text, r'^cache_dir = ".*"$', f'cache_dir = "{cache_dir}"')
     text = _replace_once(text, r"^poll_seconds = .*$", f"poll_seconds = {POLL_SECONDS}")
     text = _replace_once(text, r"^claim_timeout_seconds = .*$", "claim_timeout_seconds = 3.0")
+    # the group pace stays on, short, so that the tests' dozens of group messages take no minutes;
+    # merging is tried in tests/integration/test_outbox_pacing.py
+    text = _replace_once(text, r"^group_interval_seconds = .*$", "group_interval_seconds = 0.05")
+    text = _replace_once(text, r"^merge_at = .*$", "merge_at = 1000")
+    text = _replace_once(text, r"^backoff_max_seconds = .*$", "backoff_max_seconds = 1.0")
     # no supervision rounds: their morning digest depends on the hour the test runs
     text = _replace_once(text, r"^round_seconds = .*$", "round_seconds = 0")
     text = _set_queue(text, "140700", CITY_CHAT, (CITY_STAFF,))
@@ -263,7 +281,7 @@ class BotProcess:
         """Until the outbox has nothing left to send, then a few more worker polls."""
 
         def idle() -> bool:
-            return all(row.status in ("sent", "failed", "in_doubt") for row in self.outbox())
+            return all(row.status in ("sent", "failed", "in_doubt", "merged") for row in self.outbox())
 
         await until(idle, timeout, "the outbox to drain")
         await asyncio.sleep(3 * POLL_SECONDS)
