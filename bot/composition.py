@@ -29,6 +29,7 @@ def build_core(config: Config) -> Core:
     from bot.hotline import Core
     from intents.understander import load_understander
     from knowledge.faq import FaqIndex, load_default_faq
+    from knowledge.faq_model import load_faq_model
 
     understander = load_understander(config.path(config.nlu.cache_dir))
     faq = FaqIndex(
@@ -36,6 +37,7 @@ def build_core(config: Config) -> Core:
         understander.tokens,
         threshold=config.faq.answer_threshold,
         margin=config.faq.answer_margin,
+        model=load_faq_model(),
     )
     return Core(understander, faq)
 
@@ -67,7 +69,12 @@ def build_hotline(
     clock = clock or utcnow
     texts = load_texts()
     db = db or Database(resolve_url(config.database.url, config.base_dir))
-    dialogue = Dialogue(core.faq, texts, timedelta(minutes=config.dialogue.resume_after_minutes))
+    dialogue = Dialogue(
+        core.faq,
+        texts,
+        timedelta(minutes=config.dialogue.resume_after_minutes),
+        core.understander.understand,
+    )
     deadlines = build_deadlines(config)
     for warning in calendar_warnings(
         deadlines.calendar, to_local(clock(), ZoneInfo(config.service.timezone)).date()
@@ -91,3 +98,17 @@ def build_application(config: Config, token: str, hotline: Hotline | None = None
     from bot.channels.telegram_app import build_telegram_application
 
     return build_telegram_application(hotline or build_hotline(config), token)
+
+
+def serve_webhook(
+    config: Config, token: str, secret: str, host: str, port: int, reuse_port: bool, register: bool
+) -> int:
+    """One webhook worker (`hotline serve`), until SIGTERM; its exit code."""
+    import asyncio
+
+    from bot.channels.telegram_webhook import WebhookWorker
+
+    async def run() -> int:
+        return await WebhookWorker(build_hotline(config), token, secret, register).run(host, port, reuse_port)
+
+    return asyncio.run(run())

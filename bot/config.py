@@ -122,19 +122,69 @@ class ReportsConfig:
 
 
 @dataclass(frozen=True)
+class RepeatsConfig:
+    """Several respondents on one patent within `group_window_days` (calendar days), at least
+    `group_min_respondents` of them, flag a possible group infringement (bot/leads/links.py)."""
+
+    group_window_days: int
+    group_min_respondents: int
+
+
+@dataclass(frozen=True)
 class OutboxConfig:
     max_attempts: int
     poll_seconds: float
     claim_timeout_seconds: float
     """A row claimed this long ago by a worker that never finished it may be claimed again."""
+    backoff_max_seconds: float = 300.0
+    """A failed send is retried after 1, 2, 4 … seconds, never waiting longer than this."""
+    bot_per_second: float = 25.0
+    """Telegram takes about 30 messages a second from one bot; every worker shares this budget."""
+    group_interval_seconds: float = 3.5
+    """Telegram takes about 20 a minute in one group: one message to a group this often, with room
+    for sends that take longer than others."""
+    merge_at: int = 3
+    """When this many new-lead notices wait for one group, they go as one digest message."""
+
+
+@dataclass(frozen=True)
+class OpsConfig:
+    """Webhook mode (`hotline serve`), health checks and metrics (bot/ops/)."""
+
+    http_host: str
+    http_port: int
+    """`hotline run`'s /healthz, /readyz and /metrics port; 0: none (`hotline serve` has its own)."""
+    webhook_path: str
+    webhook_secret_env: str
+    """The environment variable holding the secret Telegram sends in X-Telegram-Bot-Api-Secret-Token."""
+    webhook_url: str
+    """The public URL Telegram posts to (https://…/telegram); if set, `hotline serve` registers it
+    with setWebhook and the secret at start; "" leaves the webhook as it is."""
+    handlers: int
+    """Updates one serve worker handles at once (each of a different chat)."""
+    idle_poll_seconds: float
+    """How often an idle serve worker looks for updates another worker stored."""
+    inbox_claim_seconds: float
+    """An update claimed this long ago by a worker that never finished it is claimed again."""
+    shutdown_seconds: float
+    """On SIGTERM, how long the updates in hand may take before the worker exits anyway."""
 
 
 @dataclass(frozen=True)
 class FairConfig:
+    """A trade fair: a complaint made while it is on that names it (its name, an alias, a booth)
+    also goes to its on-site team's chat and is accepted within 24 hours (bot/leads/fairs.py)."""
+
     name: str
     county_code: str
+    """The venue's county: the place of a complaint that names the fair and no other place."""
     starts: str
     ends: str
+    """First and last day, YYYY-MM-DD, in [service].timezone."""
+    aliases: tuple[str, ...] = ()
+    chat_id: int = 0
+    """The on-site team's chat; 0: none (the county and the city are told as always)."""
+    staff_ids: tuple[int, ...] = ()
 
     @property
     def dates(self) -> tuple[date, date]:
@@ -184,7 +234,9 @@ class Config:
     deadlines: DeadlinesConfig
     supervision: SupervisionConfig
     reports: ReportsConfig
+    repeats: RepeatsConfig
     outbox: OutboxConfig
+    ops: OpsConfig
     casework: CaseworkConfig
     fairs: tuple[FairConfig, ...]
     city: QueueConfig
@@ -258,6 +310,8 @@ def parse_config(text: str, base_dir: Path = Path(".")) -> Config:
         if getattr(config.casework.filing, kind) not in FILING_CHOICES:
             raise ConfigError(f"casework.filing.{kind}: one of {', '.join(FILING_CHOICES)}")
     _check_office_hours(config.casework.office_hours)
+    if config.repeats.group_window_days < 1 or config.repeats.group_min_respondents < 2:
+        raise ConfigError("repeats: group_window_days at least 1, group_min_respondents at least 2")
     try:
         time.fromisoformat(config.supervision.digest_time)
     except ValueError:

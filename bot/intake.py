@@ -37,7 +37,7 @@ from bot.dialogue.model import (
     SubmitLead,
 )
 from bot.dialogue.texts import Texts
-from bot.leads import store
+from bot.leads import fairs, store
 from bot.leads.db import Database
 from bot.leads.models import LeadRow, ProcessedUpdateRow, to_local, utcnow
 from bot.leads.submit import create_lead
@@ -191,7 +191,8 @@ class Intake:
             return [await self._status(session, effect, chat_id)]
         if isinstance(effect, LookupPatents):
             entries = await store.register_entries(session, list(effect.numbers))
-            return [patent_reply(self.texts, n, entries.get(n), effect.language) for n in effect.numbers]
+            today, language = self.cases.local_today(), effect.language
+            return [patent_reply(self.texts, n, entries.get(n), language, today) for n in effect.numbers]
         if isinstance(effect, OpenRelay):
             return [await self.relays.open_human(session, chat_id, effect.language, now, form_open)]
         return [await self._submit(session, effect, chat_id)]
@@ -201,8 +202,9 @@ class Intake:
         lead = await create_lead(session, self.config, self.cases.timing, effect, chat_id, now)
         files = [str(e.get("file_id")) for e in effect.fields.get("evidence") or [] if isinstance(e, dict)]
         await link_evidence(session, lead, files)
+        onsite = fairs.onsite_chat(self.config.fairs, lead.fields, self.cases.timing.local(lead.created_at))
         targets = dict.fromkeys(
-            c for c in (self.config.queues[lead.queue_code].chat_id, self.config.city.chat_id) if c
+            c for c in (self.config.queues[lead.queue_code].chat_id, self.config.city.chat_id, onsite) if c
         )
         for target in targets:
             await self.cases.post_card(session, lead, target, purpose="staff_new_lead")

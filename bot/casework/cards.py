@@ -6,14 +6,16 @@ so a press on an older card is recognised as stale (at most 28 bytes of Telegram
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any
 
 from bot.casework.lifecycle import Action, LeadFacts, Role, Status, allowed_actions
-from bot.dialogue.form import show_value
+from bot.dialogue.form import staff_value
 from bot.dialogue.states import FlowKind
 from bot.dialogue.texts import Texts
+from bot.leads import foreign
 from bot.leads.models import LeadRow
 from bot.privacy import mask_name, mask_phone
 
@@ -100,8 +102,10 @@ def card(
     roles: frozenset[Role],
     last: LastStep | None,
     evidence_files: int,
+    linked: Sequence[str] = (),
 ) -> tuple[str, list[dict[str, Any]]]:
-    """The card's HTML (citizen-written text escaped) and its buttons for staff of `roles`."""
+    """The card's HTML (citizen-written text escaped) and its buttons for staff of `roles`;
+    `linked`: the lines naming the earlier leads it is linked to (bot/casework/linked.py)."""
     t = texts.get
     flow = FlowKind(lead.kind)
     title = t(f"flow.{lead.kind}")
@@ -110,16 +114,19 @@ def card(
         f"<b>{escape(title)}</b>  <code>{lead.tracking_number}</code>",
         f"<b>{t('card.status')}：{status}</b>",
     ]
+    if foreign.is_foreign(lead):
+        lines[0] += f"  <b>{escape(t('card.foreign'))}</b>"
     if last is not None:
         lines[-1] += escape(f"（{t('card.action.' + last.action)}：{last.who}，{last.when}）")
     lines.append(f"{t('staff.queue')}：{escape(queue_name)}（{escape(t('route.' + lead.route_reason))}）")
     lines.append(f"{t('staff.priority')}：{escape(priority_text(texts, lead))}")
+    lines.extend(linked)
     tags = [t(f"tag.{s}") for s in (*lead.sectors, *lead.channels) if texts.has(f"tag.{s}")]
     if tags:
         lines.append(f"{t('staff.tags')}：{escape('、'.join(tags))}")
     for name in SHOWN_FIELDS:
         if name in lead.fields and lead.fields[name] not in (None, "", []):
-            value = show_value(texts, flow, name, lead.fields[name], "zh")
+            value = staff_value(texts, flow, name, lead.fields[name], "zh")
             value = value if len(value) <= FIELD_LIMIT else value[:FIELD_LIMIT] + "…"
             lines.append(f"{escape(t('field.' + name))}：{escape(value)}")
     lines.append(f"{t('staff.contact')}：{escape(contact_line(texts, lead))}")
@@ -178,12 +185,17 @@ def yuan(fen: int) -> str:
     return f"{whole:,}" if not cents else f"{whole:,}.{cents:02d}"
 
 
+RENAMED_REASONS = {"repeat_respondent": "linked_respondent", "repeat_patent": "linked_patent"}
+"""Reasons of leads stored before links named the earlier leads: shown as a link, not a verdict."""
+
+
 def priority_text(texts: Texts, lead: LeadRow) -> str:
     if not lead.priority_reasons:
         return texts.get("priority.normal")
     reasons = []
     for reason in lead.priority_reasons:
         code, _, arg = reason.partition(":")
+        code = RENAMED_REASONS.get(code, code)
         if code == "sector":
             arg = texts.get(f"tag.{arg}")
         reasons.append(texts.get(f"priority.{code}", value=arg))

@@ -17,7 +17,7 @@ from bot.dialogue.model import Button, Reply
 from bot.leads import rules, store
 from bot.leads.db import Database
 from bot.leads.models import LeadPatentRow, LeadRow
-from intents.entities import find_phones, find_tracking_numbers
+from intents.entities import find_phones, find_tracking_numbers, phone_forms
 from knowledge.patent_numbers import find_patent_numbers
 
 FILTERS: dict[str, frozenset[Status]] = {
@@ -168,7 +168,7 @@ class Lists:
             )
         phones = set(find_phones(text))
         if phones:
-            conditions.append(LeadRow.contact_phone.in_(phones | {p.replace("-", "") for p in phones}))
+            conditions.append(LeadRow.contact_phone.in_({f for p in phones for f in phone_forms(p)}))
         key = rules.respondent_key(text)
         if not conditions and key:
             conditions.append(LeadRow.respondent_key.contains(key))

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
 from bot.casework.desk import StaffPress, StaffReply
 from bot.casework.lists import GROUP_COMMANDS
+from bot.casework.merged import merged_notice
 from bot.channels.telegram_inbox import Inbox, InboxBot
 from bot.channels.telegram_io import (
     TelegramFetcher,
@@ -30,10 +32,12 @@ from bot.channels.telegram_io import (
 from bot.dialogue.model import Inbound, Reply
 from bot.hotline import Hotline
 from bot.intake import Incoming
+from bot.notify.pacing import Pacing
 from bot.notify.worker import OutboxWorker
+from bot.ops.http import OpsServer
+from bot.ops.metrics import CountingSender, DatabaseFigures, Exposition, observe_handled
 
 log = logging.getLogger(__name__)
-RATE_LIMIT_RETRIES = 1
 CONNECTIONS = 64
 """Connections to the Bot API for sends: handlers, the outbox and the supervisor at once."""
 LIST_PRESSES = ("ls:", "lo:")
@@ -48,21 +52,36 @@ def build_telegram_application(hotline: Hotline, token: str) -> Application:
         base_file_url=base_url.replace("/bot", "/file/bot", 1),
         request=HTTPXRequest(connection_pool_size=CONNECTIONS),
         get_updates_request=HTTPXRequest(),
-        rate_limiter=AIORateLimiter(max_retries=RATE_LIMIT_RETRIES),
         inbox=inbox,
     )
     app = ApplicationBuilder().bot(bot).post_init(_start_worker).post_shutdown(_stop_worker).build()
-    app.bot_data["hotline"] = hotline
     app.bot_data["inbox"] = inbox
-    app.add_handler(TypeHandler(Update, _on_update))
+    add_handlers(app, hotline)
+    app.add_handler(TypeHandler(Update, _arrived), group=-1)
     app.add_handler(TypeHandler(Update, _handled), group=1)
-    app.add_error_handler(_on_error)
     return app
+
+
+def add_handlers(app: Application, hotline: Hotline) -> None:
+    """The hotline's handlers, in polling and in webhook mode. An update that failed is noted in
+    bot_data["failed"] (its id) for the metrics."""
+    app.bot_data["hotline"] = hotline
+    app.bot_data["failed"] = set()
+    app.add_handler(TypeHandler(Update, _on_update))
+    app.add_error_handler(_on_error)
+
+
+async def _arrived(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    context.bot_data.setdefault("started", {})[update.update_id] = time.monotonic()
 
 
 async def _handled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """After every handler of the update: its inbox row is not needed again."""
     await context.bot_data["inbox"].done(update.update_id)
+    started = context.bot_data.get("started", {}).pop(update.update_id, None)
+    failed = update.update_id in context.bot_data["failed"]
+    context.bot_data["failed"].discard(update.update_id)
+    observe_handled(failed, time.monotonic() - started if started is not None else 0.0)
 
 
 async def _replay(app: Application) -> None:
@@ -74,11 +93,14 @@ async def _replay(app: Application) -> None:
         log.warning("handling %s updates fetched before the last stop and never handled", len(left))
 
 
-COMMANDS = ("start", "help", "status", "cancel", "english", "chinese", "human")
+COMMANDS = ("start", "help", "privacy", "status", "cancel", "english", "chinese", "human")
 
 
 async def _start_worker(app: Application) -> None:
+    """Starts the outbox loop and the supervisor; in polling mode, also what the last run left in
+    the inbox and, if [ops].http_port is set, /healthz, /readyz and /metrics."""
     hotline: Hotline = app.bot_data["hotline"]
+    polling = "inbox" in app.bot_data
     await hotline.db.upgrade()
     try:
         await app.bot.set_my_commands([(c, hotline.texts.get(f"command.{c}")) for c in COMMANDS])
@@ -87,20 +109,39 @@ async def _start_worker(app: Application) -> None:
     except TelegramError as exc:
         log.warning("could not set the command menu: %s", exc)
     hotline.evidence.fetcher = TelegramFetcher(app.bot)
-    worker = OutboxWorker(hotline.db, TelegramSender(app.bot), hotline.config.outbox)
+    pacing = Pacing(hotline.config.outbox, merged_notice(hotline.cases))
+    sender = CountingSender(TelegramSender(app.bot))
+    worker = OutboxWorker(hotline.db, sender, hotline.config.outbox, pacing)
     hotline.set_wake(worker.wake.set)
     app.bot_data["outbox_worker"] = worker
     stop = asyncio.Event()
     app.bot_data["outbox_stop"] = stop
     app.bot_data["outbox_task"] = asyncio.create_task(worker.run(stop), name="outbox")
-    await _replay(app)
+    if polling:
+        await _replay(app)
+        await _start_ops_port(app, hotline)
     if hotline.config.supervision.round_seconds > 0:
         app.bot_data["supervisor_task"] = asyncio.create_task(
             hotline.supervisor.run(stop, worker.wake.set), name="supervisor"
         )
 
 
+async def _start_ops_port(app: Application, hotline: Hotline) -> None:
+    ops = hotline.config.ops
+    if not ops.http_port:
+        return
+    server = OpsServer(
+        hotline.db, Exposition(DatabaseFigures(hotline.db, hotline.config)), accepting=lambda: app.running
+    )
+    await server.start(ops.http_host, ops.http_port)
+    app.bot_data["ops_server"] = server
+    log.info("health and metrics on http://%s:%s", ops.http_host, ops.http_port)
+
+
 async def _stop_worker(app: Application) -> None:
+    server = app.bot_data.get("ops_server")
+    if server is not None:
+        await server.stop()
     stop = app.bot_data.get("outbox_stop")
     if stop is not None:
         stop.set()
@@ -236,6 +277,8 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An update whose transaction failed: nothing of it was stored, so the citizen is told to send
     it again (replies to what was stored go through the outbox and never end here)."""
     log.error("update failed: %r", context.error, exc_info=context.error)
+    if isinstance(update, Update):
+        context.bot_data["failed"].add(update.update_id)
     if (
         isinstance(update, Update)
         and update.effective_chat

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -174,14 +174,21 @@ class LeadEventRow(Base):
 
 
 class InboxRow(Base):
-    """An update as fetched from Telegram, kept until it has been handled: python-telegram-bot
-    confirms the polling offset on its next fetch, before the update is handled."""
+    """An update as fetched from Telegram or posted to the webhook, kept until it has been handled:
+    python-telegram-bot confirms the polling offset on its next fetch, before the update is
+    handled, and the webhook answers 200 once the row is stored. Webhook workers take the rows as
+    a per-chat queue (bot/leads/inbox.py)."""
 
     __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_chat", "chat_id", "update_id"),)
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     data: Mapped[dict[str, Any]]
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    """The chat the update came from: its updates are handled one at a time, in update_id order."""
+    claimed_at: Mapped[datetime | None]
+    """When a webhook worker took it; a claim older than [ops].inbox_claim_seconds is taken again."""
 
 
 class ConversationRow(Base):
@@ -229,6 +236,17 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    priority: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    """Higher goes first within the bot's budget: a citizen waiting, then urgent leads' notices."""
+
+
+class OutboxPaceRow(Base):
+    """The earliest moment the next message may go to a chat (chat 0: the bot as a whole)."""
+
+    __tablename__ = "outbox_pace"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    next_at: Mapped[datetime]
 
 
 class CaseCounterRow(Base):

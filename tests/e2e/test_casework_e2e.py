@@ -33,7 +33,7 @@ def card(server: HotlineBotApi, chat_id: int, tracking: str) -> SentMessage:
     return next(
         m
         for m in reversed(server.messages(chat_id))
-        if tracking in (m.text or "") and "状态：" in (m.text or "")
+        if tracking in (m.text or "").split("\n")[0] and "状态：" in (m.text or "")
     )
 
 
@@ -132,6 +132,7 @@ JIEXIU_CHAT, JIEXIU_STAFF = -100140781, 7801
 COUNTERFEIT_OPENING = "举报假冒专利：平遥县城一家超市卖的保温杯标着专利号，其实根本没有专利"
 COUNTERFEIT_ANSWERS = {
     "product": "保温杯",
+    "respondent": "平遥县好运来超市",
     "county": PRESS + "set:county:140728",
     "claim": "杯身上印着专利产品字样和一个专利号",
     "evidence": PRESS + "skip:evidence",

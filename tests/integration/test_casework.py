@@ -34,7 +34,7 @@ JIEXIU_CHAT, JIEXIU_STAFF = -100781, 781
 TRACKING = re.compile(r"JZ-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}")
 COUNTERFEIT = (
     "举报假冒专利：平遥县城一家超市卖的保温杯标着专利号，其实根本没有专利",
-    "保温杯",
+    "平遥县好运来超市",
     "杯身上印着专利产品字样和一个专利号",
     "!skip:evidence",
     "!set:contact:confidential",
@@ -84,8 +84,11 @@ class Groups:
         return [m for (c, _), m in sorted(self.messages.items()) if c == chat_id]
 
     def card(self, chat_id: int, tracking: str) -> Sent:
+        """The lead's latest card: its number is in the title (other cards may name it as a link)."""
         return next(
-            m for m in reversed(self.in_chat(chat_id)) if tracking in m.text and "<b>状态：" in m.text
+            m
+            for m in reversed(self.in_chat(chat_id))
+            if tracking in m.text.split("\n")[0] and "<b>状态：" in m.text
         )
 
     def last(self, chat_id: int) -> Sent:
