@@ -6,9 +6,9 @@ group every 3.5 s, waiting new-lead cards merged).
 
 Prints, for the city group (which hears of every lead) and the county group, how far behind the
 lead's submission its card or merged notice arrived (median, P95, max), how many messages each
-group received and the longest gap between them, the conversations finished, and the bot's RSS
-at the start and the end. The baseline is the same group fed with no limit in the same run: none
-is needed for lag, which is measured against the submission's own time.
+group received and the shortest gap between them, the conversations finished, and the bot's RSS
+at the start, each minute and the end. Lag needs no baseline run: it is measured against each
+submission's own time.
 """
 
 from __future__ import annotations
@@ -80,6 +80,7 @@ async def main() -> None:
     parser.add_argument("--per-second", type=float, default=2.0)
     args = parser.parse_args()
     submitted: dict[str, float] = {}
+    samples: list[int] = []
     failures = 0
     async with HotlineBotApi(token=TOKEN) as server:
         server.add_group(CITY_CHAT, "晋中市局 12330 工作群")
@@ -107,6 +108,12 @@ async def main() -> None:
                     except (AssertionError, TimeoutError):
                         failures += 1
 
+                async def sample() -> None:
+                    while True:
+                        await asyncio.sleep(60)
+                        samples.append(rss_kib(bot.proc.pid) if bot.proc else 0)
+
+                sampler = asyncio.create_task(sample())
                 started, tasks, n = time.monotonic(), [], 0
                 while time.monotonic() - started < args.minutes * 60:
                     tasks.append(asyncio.create_task(one(n)))
@@ -114,6 +121,7 @@ async def main() -> None:
                     await asyncio.sleep(1 / args.per_second)
                 await asyncio.gather(*tasks)
                 await asyncio.sleep(10)
+                sampler.cancel()
                 rss_end = rss_kib(bot.proc.pid)
         for name, chat_id in (("city group", CITY_CHAT), ("county group", PINGYAO_CHAT)):
             found, gaps = lags(server, chat_id, submitted)
@@ -121,7 +129,8 @@ async def main() -> None:
     print(f"complaints started {n} over {args.minutes:g} min, finished {len(submitted)}, failed {failures}")
     print(
         f"bot RSS: {rss_start / 1024:.0f} MiB at the start, {rss_end / 1024:.0f} MiB at the end "
-        f"(+{(rss_end - rss_start) / 1024:.0f} MiB)"
+        f"(+{(rss_end - rss_start) / 1024:.0f} MiB); each minute: "
+        + ", ".join(f"{k / 1024:.0f}" for k in samples)
     )
 
 
