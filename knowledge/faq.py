@@ -131,6 +131,7 @@ class FaqIndex:
         self.entries = list(entries)
         self.model = model
         self.model_weight = model_weight if model is not None else 0.0
+        self._position = {e.id: n for n, e in enumerate(self.entries)}
         self.threshold = threshold
         self.margin = margin
         self._tokenize = tokenize
@@ -212,9 +213,8 @@ class FaqIndex:
         """The classifier's probability of each entry, by entry position; empty without a model."""
         if self.model is None or not tokens:
             return {}
-        position = {e.id: n for n, e in enumerate(self.entries)}
         ranked = self.model.probabilities(question_features(tokens))
-        return {position[i]: p for i, p in ranked if i in position}
+        return {self._position[i]: p for i, p in ranked if i in self._position}
 
     def get(self, entry_id: str) -> FaqEntry | None:
         return next((e for e in self.entries if e.id == entry_id), None)

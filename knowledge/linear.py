@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 HEADER = "# linear-model v2"
 
@@ -23,22 +24,22 @@ class LinearModel:
     """feature -> (class position, weight) pairs"""
     meta: dict[str, str]
 
-    def __post_init__(self) -> None:
-        zero = (0.0,) * len(self.classes)
+    @cached_property
+    def _dense(self) -> dict[str, tuple[float, ...]]:
+        """Every feature's weights for all classes, zeros included: summed column by column."""
         dense = {}
         for feature, row in self.weights.items():
-            full = list(zero)
+            full = [0.0] * len(self.classes)
             for n, w in row:
                 full[n] = w
             dense[feature] = tuple(full)
-        object.__setattr__(self, "_dense", dense)
-        object.__setattr__(self, "_zero", zero)
+        return dense
 
     def probabilities(self, features: Iterable[str]) -> list[tuple[str, float]]:
         """Each class with its probability, most probable first (ties by class order)."""
-        dense: dict[str, tuple[float, ...]] = self._dense  # type: ignore[attr-defined]
+        dense = self._dense
         rows = [dense[f] for f in features if f in dense]
-        totals = list(map(sum, zip(self._zero, *rows, strict=True)))  # type: ignore[attr-defined]
+        totals = list(map(sum, zip((0.0,) * len(self.classes), *rows, strict=True)))
         top = max(totals)
         exps = [math.exp(t - top) for t in totals]
         norm = sum(exps)

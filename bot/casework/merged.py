@@ -16,11 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.casework.cases import Cases
 from bot.leads.models import LeadRow, OutboxRow
+from bot.notify.pacing import Merger
 
 BUTTONS_PER_ROW = 2
 
 
-def merged_notice(cases: Cases):  # type: ignore[no-untyped-def]
+def merged_notice(cases: Cases) -> Merger:
     """The merger for bot/notify/pacing.py, speaking with the cases' texts and queue names."""
 
     async def merge(session: AsyncSession, rows: Sequence[OutboxRow]) -> tuple[str, list[dict[str, Any]]]:

@@ -11,8 +11,6 @@ contradict each other (宏达机械 is not 宏达食品; 宏达机械 may be 宏
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import tomllib
 import unicodedata
@@ -22,6 +20,8 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from rapidfuzz import fuzz
+
+from intents.places import read_gazetteer_rows
 
 HEAD_CUTOFF = 85
 """fuzz.ratio of two trade names: one changed character passes only from 7 characters on."""
@@ -80,7 +80,7 @@ def _vocabulary() -> _Vocabulary:
         for name in (*county["names"], *county["pinyin"]):
             places[name] = county["code"]
         short[county["code"]] = min(county["names"], key=len)
-    for row in csv.DictReader(io.StringIO(_read("intents", "gazetteer.csv"))):
+    for row in read_gazetteer_rows(_read("intents", "gazetteer.csv")):
         if row["kind"] in ("development_zone", "former_county"):
             places.setdefault(row["name"], row["county_code"])
     places.update(dict.fromkeys(places_data["city"], CITY))

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.leads.models import OutboxRow, utcnow
@@ -117,14 +117,25 @@ async def claim_these(session: AsyncSession, row_ids: list[int]) -> list[OutboxR
     return rows
 
 
-async def claim(session: AsyncSession, claim_timeout: float, now: datetime | None = None) -> list[OutboxRow]:
-    now = now or utcnow()
+def due(now: datetime, claim_timeout: float) -> ColumnElement[bool]:
+    """Rows that may be taken now: pending and past their wait, or claimed by a worker that never
+    finished them."""
     stale = now - timedelta(seconds=claim_timeout)
-    due = or_(
+    return or_(
         and_(OutboxRow.status == "pending", OutboxRow.not_before <= now),
         and_(OutboxRow.status == "claimed", OutboxRow.claimed_at < stale),
     )
-    query = select(OutboxRow).where(due).order_by(OutboxRow.id).limit(BATCH).with_for_update(skip_locked=True)
+
+
+async def claim(session: AsyncSession, claim_timeout: float, now: datetime | None = None) -> list[OutboxRow]:
+    now = now or utcnow()
+    query = (
+        select(OutboxRow)
+        .where(due(now, claim_timeout))
+        .order_by(OutboxRow.id)
+        .limit(BATCH)
+        .with_for_update(skip_locked=True)
+    )
     rows = await in_line(session, list((await session.execute(query)).scalars()))
     for row in rows:
         row.status = "claimed"

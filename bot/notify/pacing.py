@@ -18,13 +18,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import OutboxConfig
 from bot.leads.models import OutboxPaceRow, OutboxRow, utcnow
-from bot.notify.outbox import in_line
+from bot.notify.outbox import due, in_line
 
 BOT = 0
 """The pace row of the bot as a whole (no chat has id 0)."""
@@ -59,26 +59,14 @@ class Pacing:
         if bot is None:
             self.retry_at = await _next_at(session, BOT)
             return []
-        stale = now - timedelta(seconds=self.settings.claim_timeout_seconds)
-        due = or_(
-            and_(OutboxRow.status == "pending", OutboxRow.not_before <= now),
-            and_(OutboxRow.status == "claimed", OutboxRow.claimed_at < stale),
+        query = (
+            select(OutboxRow)
+            .where(due(now, self.settings.claim_timeout_seconds))
+            .order_by(OutboxRow.priority.desc(), OutboxRow.id)
+            .limit(WINDOW)
+            .with_for_update(skip_locked=True)
         )
-        order = (OutboxRow.priority.desc(), OutboxRow.id)
-        rows = await in_line(
-            session,
-            list(
-                (
-                    await session.execute(
-                        select(OutboxRow)
-                        .where(due)
-                        .order_by(*order)
-                        .limit(WINDOW)
-                        .with_for_update(skip_locked=True)
-                    )
-                ).scalars()
-            ),
-        )
+        rows = await in_line(session, list((await session.execute(query)).scalars()))
         waiting: defaultdict[int, list[OutboxRow]] = defaultdict(list)
         for row in rows:
             if row.purpose == MERGEABLE and row.edit_of is None:

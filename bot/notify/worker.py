@@ -107,7 +107,7 @@ class OutboxWorker:
     async def _deliver(self, job: _Job) -> bool:
         """True when the message went (or needs nothing more); False when it waits to be retried."""
         if not await self._still_ours(job):
-            log.warning("outbox %s: claimed again by another worker while this one waited; left to it", job.id)
+            log.warning("outbox %s: claimed again by another worker while this one waited", job.id)
             return False
         try:
             if job.file_id is not None:
