@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from bot.notify.sender import RetryLater, Sender, Undeliverable
 
 log = logging.getLogger(__name__)
 EDIT_WAIT_SECONDS = 2.0
+FLUSH_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,23 @@ class OutboxWorker:
             self.wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(_first(stop, self.wake), timeout=self._wait())
+        await self._flush(FLUSH_SECONDS)
+
+    async def _flush(self, within: float) -> None:
+        """On the way out, what is due still goes (a reply queued behind an earlier one to its
+        chat, say), waiting out Telegram's pace, for at most `within` seconds; the rest stays
+        queued for the next start."""
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            try:
+                if await self.drain_once():
+                    continue
+            except Exception:
+                log.exception("outbox: the last drain failed; what is left stays queued")
+                return
+            if self.pacing is None or self.pacing.retry_at is None:
+                return
+            await asyncio.sleep(min(self._wait(), max(deadline - time.monotonic(), 0.0)))
 
     async def _deliver(self, job: _Job) -> bool:
         """True when the message went (or needs nothing more); False when it waits to be retried."""
