@@ -143,13 +143,22 @@ def _publication(raw: str, digits: str, code: str) -> PatentNumber | None:
 def normalize_text(text: str) -> str:
     """Full-width forms to ASCII (NFKC), the dots people type instead of '.', and numbers
     spoken into a phone as Chinese numerals (二零一五…点二)."""
-    text = unicodedata.normalize("NFKC", text).translate(_DOTS)
-    return _SPOKEN.sub(lambda m: m.group(0).translate(_NUMERALS), text)
+    text = unicodedata.normalize("NFKC", text.translate(_ELLIPSES)).translate(_DOTS)
+    text = _SPOKEN.sub(lambda m: m.group(0).translate(_NUMERALS), text)
+    return _LETTER_O.sub("0", text)
 
 
+_ELLIPSES = str.maketrans({"…": " ", "⋯": " "})
+"""An ellipsis before a number ("我找一下……2016 2 …") is a pause, not the dot of a number."""
 _DOTS = str.maketrans({"。": ".", "·": ".", "•": ".", "﹒": ".", "‧": "."})
-_NUMERALS = str.maketrans({**{c: str(n) for n, c in enumerate("零一二三四五六七八九")}, "〇": "0", "点": "."})
-_SPOKEN = re.compile(r"[零〇一二三四五六七八九]{8,}(?:点[零〇一二三四五六七八九xX])?")
+_SPOKEN_DIGIT = "[零〇一二三四五六七八九幺]"
+_NUMERALS = str.maketrans(
+    {**{c: str(n) for n, c in enumerate("零一二三四五六七八九")}, "〇": "0", "幺": "1", "点": ".", "叉": "X"}
+)
+_SPOKEN = re.compile(rf"{_SPOKEN_DIGIT}(?: ?{_SPOKEN_DIGIT}){{7,}}(?: ?点 ?(?:{_SPOKEN_DIGIT}|[xX叉]))?")
+"""Voice input writes digits as numerals, 幺 for one, in groups, and 点叉 for '.X'."""
+_LETTER_O = re.compile(r"(?<=\d)[Oo](?=\d)")
+"""The letter O typed for a zero inside a number (ZL20222O646933.8)."""
 
 _PUBLICATION = re.compile(r"(?<![A-Za-z0-9])CN\s?(\d{7}|\d{9})\s?([ABCUYS])\d?(?![A-Za-z0-9])", re.IGNORECASE)
 # A run of digit groups separated by one space or hyphen, an optional ZL/CN in front and an

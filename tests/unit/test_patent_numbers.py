@@ -50,6 +50,10 @@ def test_made_up_numbers_from_the_web_fail_the_check(made_up):
         ("CN 2123456 U", "CN2123456U"),
         ("CN108123456B1", "CN108123456B"),
         ("二零一七一零六零一八六二点三", "201710601862.3"),
+        ("二零幺四幺零三四五六七三点零", "201410345673.0"),
+        ("二零一九 三零四五 六一二三 点叉", "201930456123.X"),
+        ("专利号我找一下……2016 2 0661260.8", "201620661260.8"),
+        ("ZL20222O646933.8", "202220646933.8"),
     ],
 )
 def test_numbers_are_recognised_in_every_form_people_type(typed, normalized):
@@ -62,6 +66,7 @@ def test_numbers_are_recognised_in_every_form_people_type(typed, normalized):
     "text",
     [
         "我的电话13812345678",
+        "我是一九八零年出生的，二零一九年三月买的",
         "座机0354-3012345",
         "身份证号11010519491231002X",
         "日期20240501",
