@@ -36,26 +36,27 @@ def message_features(
     """fixed: the cleaned text after typo fixing; ranked: the hand rules' scores, best first;
     places: the place names found, each seen as one <place> so that no place leans to an intent."""
     names = set(places)
-    for name in sorted(names, key=len, reverse=True):
-        fixed = fixed.replace(name, _PLACE)
-    tokens = [_PLACE if t in names else t for t in tokens]
-    out = {"bias"}
-    out.update(f"t:{t}" for t in tokens)
-    out.update(f"p:{a}|{b}" for a, b in pairwise(tokens))
+    if names:
+        for name in sorted(names, key=len, reverse=True):
+            fixed = fixed.replace(name, _PLACE)
+        tokens = [_PLACE if t in names else t for t in tokens]
+    out = ["bias"]
+    out += ["t:" + t for t in tokens]
+    out += [f"p:{a}|{b}" for a, b in pairwise(tokens)]
     for run in _HAN_RUN.findall(fixed):
-        out.update(f"c:{run[i : i + 2]}" for i in range(len(run) - 1))
-        out.update(f"c:{run[i : i + 3]}" for i in range(len(run) - 2))
         if len(run) == 1:
-            out.add(f"c:{run}")
-    out.update(f"e:{w[:_STEM]}" for w in _LATIN_WORD.findall(fixed) if len(w) > _STEM)
-    out.update(f"m:{m}" for m in markers)
+            out.append("c:" + run)
+            continue
+        out += ["c:" + run[i : i + 2] for i in range(len(run) - 1)]
+        out += ["c:" + run[i : i + 3] for i in range(len(run) - 2)]
+    out += ["e:" + w[:_STEM] for w in _LATIN_WORD.findall(fixed) if len(w) > _STEM]
+    out += ["m:" + m for m in markers]
     if fixed.rstrip().endswith(("?", "？")):
-        out.add("m:<ends_question>")
-    out.add(f"len:{sum(1 for limit in _LENGTHS if len(fixed) > limit)}")
+        out.append("m:<ends_question>")
+    out.append(f"len:{sum(1 for limit in _LENGTHS if len(fixed) > limit)}")
     if not ranked:
-        out.add("r:none")
-    for n, (intent, _score) in enumerate(ranked[:2]):
-        out.add(f"r{n}:{intent.value}")
+        out.append("r:none")
+    out += [f"r{n}:{intent.value}" for n, (intent, _score) in enumerate(ranked[:2])]
     for intent, score in ranked:
-        out.update(f"r:{intent.value}>={step}" for step in RULE_STEPS if score >= step)
-    return out
+        out += [f"r:{intent.value}>={step}" for step in RULE_STEPS if score >= step]
+    return set(out)

@@ -15,6 +15,7 @@ import csv
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -22,6 +23,8 @@ from rapidfuzz import fuzz, process
 from intents.place_roles import Roles
 
 JINZHONG, OUTSIDE, CITY = "jinzhong", "outside", "city"
+_LATIN_GUESSES_MAX = 20_000
+_UNSEEN = object()
 _PERSON_AFTER = {"说", "先生", "女士", "老板", "经理", "总", "这个人", "此人", "本人"}
 _PERSON_BEFORE = {"叫", "名叫", "姓名", "名字", "叫做"}
 
@@ -53,6 +56,16 @@ class Gazetteer:
     products: frozenset[str]
     roles: Roles
     surnames: frozenset[str]
+
+    @cached_property
+    def _heads(self) -> frozenset[str]:
+        """Every proper beginning of a name: a token that is none cannot start a two-token one."""
+        return frozenset(n[:k] for n in self.names for k in range(1, len(n)))
+
+    @cached_property
+    def _latin_guesses(self) -> dict[str, str | None]:
+        """The fuzzy spelling match per Latin word seen, which costs more than all else here."""
+        return {}
 
     @classmethod
     def from_data(cls, places: Mapping[str, Any], gazetteer_rows: Iterable[dict[str, str]]) -> Gazetteer:
@@ -115,7 +128,7 @@ class Gazetteer:
 
     def _lookup(self, tokens: Sequence[str], i: int) -> tuple[str | None, int]:
         token = tokens[i]
-        if i + 1 < len(tokens):
+        if i + 1 < len(tokens) and token in self._heads:
             nxt = tokens[i + 1]
             for joined in (token + nxt, f"{token} {nxt}"):
                 if joined in self.names:
@@ -123,10 +136,19 @@ class Gazetteer:
         if token in self.names:
             return token, 1
         if token.isascii() and len(token) >= 5 and token.isalpha():
-            best = process.extractOne(token, self.latin_names, scorer=fuzz.ratio, score_cutoff=85)
-            if best is not None:
-                return best[0], 1
+            return self._latin_guess(token), 1
         return None, 1
+
+    def _latin_guess(self, token: str) -> str | None:
+        guesses = self._latin_guesses
+        seen = guesses.get(token, _UNSEEN)
+        if seen is not _UNSEEN:
+            return seen  # type: ignore[return-value]
+        if len(guesses) >= _LATIN_GUESSES_MAX:
+            guesses.clear()
+        best = process.extractOne(token, self.latin_names, scorer=fuzz.ratio, score_cutoff=85)
+        guess = guesses[token] = best[0] if best is not None else None
+        return guess
 
     def _is_person(self, tokens: Sequence[str], i: int, width: int, name: str) -> bool:
         if self.roles.is_name(tokens, i, width, self.surnames):

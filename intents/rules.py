@@ -17,6 +17,8 @@ from intents.labels import Intent
 _ASCII_WORD = re.compile(r"^[a-z][a-z\-']*$")
 _FUZZY_MIN_LEN = 5
 _FUZZY_CUTOFF = 86.0
+_ENGLISH_SEEN_MAX = 20_000
+_UNSEEN = object()
 FILLER_YIELDS_TO = 2.5
 """A greeting gives way to another intent only when that one scores at least this much."""
 
@@ -51,6 +53,7 @@ class IntentRules:
     domain_words: frozenset[str] = frozenset()
     _english_vocabulary: list[str] = field(default_factory=list)
     _typo_pattern: re.Pattern[str] | None = None
+    _english_seen: dict[str, list[tuple[Intent, float]] | None] = field(default_factory=dict)
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> IntentRules:
@@ -121,11 +124,15 @@ class IntentRules:
                 found.add(left + right)
         return found
 
-    def score(self, tokens: Sequence[str], markers: Iterable[str] = ()) -> Scores:
-        present = self.candidates(tokens)
+    def score(
+        self, tokens: Sequence[str], markers: Iterable[str] = (), candidates: set[str] | None = None
+    ) -> Scores:
+        """candidates: `candidates(tokens)` when the caller has them already."""
+        present = set(candidates) if candidates is not None else self.candidates(tokens)
         present.update(markers)
+        whole = set(tokens)
         found: dict[str, list[tuple[Intent, float]]] = {}
-        for word in sorted(present):
+        for word in present:
             hits = self.exact.get(word)
             if hits is not None:
                 found[word] = hits
@@ -134,11 +141,12 @@ class IntentRules:
                     english = self._english(word)
                     if english:
                         found[word] = english
-            elif len(word) >= 3 and word in tokens:
+            elif len(word) >= 3 and word in whole:
                 found.update(self._inside(word))
         totals: defaultdict[Intent, float] = defaultdict(float)
-        for hits in found.values():
-            for intent, weight in hits:
+        matched = tuple(sorted(found))
+        for word in matched:  # in a fixed order, so that the float sums are the same every run
+            for intent, weight in found[word]:
                 totals[intent] += weight
         for combo in self.combos:
             if combo.words <= present:
@@ -148,7 +156,7 @@ class IntentRules:
         )
         if len(ranked) > 1:
             ranked = self._demote_fillers(ranked)
-        return Scores(tuple(ranked), tuple(sorted(found)))
+        return Scores(tuple(ranked), matched)
 
     def _inside(self, word: str) -> dict[str, list[tuple[Intent, float]]]:
         """Keywords inside a longer dictionary word jieba kept whole (专家论证会 holds 专家)."""
@@ -162,6 +170,17 @@ class IntentRules:
         return inside
 
     def _english(self, word: str) -> list[tuple[Intent, float]] | None:
+        """An English word's keyword hits, its prefix or a close spelling: remembered per word,
+        since the fuzzy search over the vocabulary costs more than the rest of the scoring."""
+        seen = self._english_seen.get(word, _UNSEEN)
+        if seen is not _UNSEEN:
+            return seen  # type: ignore[return-value]
+        if len(self._english_seen) >= _ENGLISH_SEEN_MAX:
+            self._english_seen.clear()
+        hits = self._english_seen[word] = self._english_uncached(word)
+        return hits
+
+    def _english_uncached(self, word: str) -> list[tuple[Intent, float]] | None:
         hits = [(intent, w) for prefix, intent, w in self.prefixes if word.startswith(prefix)]
         if hits:
             return hits
@@ -175,15 +194,11 @@ class IntentRules:
             (intent, w) for prefix, intent, w in self.prefixes if close == prefix
         ]
 
-    def _demote_fillers(
-        self, ranked: list[tuple[Intent, float]]
-    ) -> list[tuple[Intent, float]]:
+    def _demote_fillers(self, ranked: list[tuple[Intent, float]]) -> list[tuple[Intent, float]]:
         substantive = [p for p in ranked if p[0] not in self.fillers and p[1] >= FILLER_YIELDS_TO]
         if not substantive:
             return ranked
-        return sorted(
-            ((i, s * 0.25 if i in self.fillers else s) for i, s in ranked), key=lambda p: -p[1]
-        )
+        return sorted(((i, s * 0.25 if i in self.fillers else s) for i, s in ranked), key=lambda p: -p[1])
 
 
 def confidence(best: float, second: float) -> float:

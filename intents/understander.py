@@ -87,7 +87,7 @@ class Understander:
         present = self.rules.candidates(tokens)
         if self.rules.is_general_question(cleaned, tokens, bool(markers)):
             markers.append("<general_question>")
-        scores = self.rules.score(tokens, markers)
+        scores = self.rules.score(tokens, markers, present)
         return Analysis(cleaned, fixed, tokens, numbers, phones, tracking, place, markers, present, scores)
 
     def features(self, a: Analysis) -> set[str]:

@@ -38,7 +38,7 @@ class LinearModel:
     def probabilities(self, features: Iterable[str]) -> list[tuple[str, float]]:
         """Each class with its probability, most probable first (ties by class order)."""
         dense = self._dense
-        rows = [dense[f] for f in features if f in dense]
+        rows = [row for row in map(dense.get, features) if row is not None]
         totals = list(map(sum, zip((0.0,) * len(self.classes), *rows, strict=True)))
         top = max(totals)
         exps = [math.exp(t - top) for t in totals]

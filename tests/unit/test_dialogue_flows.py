@@ -472,7 +472,7 @@ CHOICES = [
     pytest.param("fake", "other_ip", CF, {}, "product", id="en-one-word-fake"),
     pytest.param(
         "祁县有人生产我公司的专利产品电暖器",
-        "counterfeit",
+        "infringement",
         INF,
         {"county": "140727", "product": "电暖器", "standing": "patentee"},
         "respondent",
@@ -515,6 +515,24 @@ def test_a_weak_or_ambiguous_opening_offers_flows_and_keeps_what_it_said(
     assert lead.flow is chosen and subset(kept, lead.fields) == {}
 
 
+@pytest.mark.parametrize(
+    ("question", "topic", "flow"),
+    [("假冒专利怎么处罚", "counterfeit.penalty", CF), ("假冒专利会罚多少钱", "counterfeit.penalty", CF)],
+)
+def test_a_question_on_a_reports_topic_is_answered_with_the_report_one_button_away(
+    drive, texts, question, topic, flow
+):
+    d = drive(question)
+    assert d.state is State.IDLE and d.conversation.draft is None
+    answer, offer = d.last_texts
+    entry = d.dialogue.answers.faq.get(topic)
+    assert entry is not None and entry.answer_in("zh") in answer
+    assert offer == texts.get("flow.offer_after_answer")
+    assert d.last_buttons == [f"flow:{flow.value}"]
+    d.step(Press(f"flow:{flow.value}"))
+    assert d.state is State.FILLING and d.conversation.draft.flow is flow
+
+
 @xfail(
     "the intents rules read 我被人告了专利侵权 (I am accused of infringing) as a complaint; the bot "
     "then asks the accused 'who is infringing?' instead of offering assistance or the flow buttons"
@@ -524,10 +542,6 @@ def test_an_accused_user_is_not_taken_for_a_complainant(drive):
     assert d.state is State.CHOOSING_FLOW or d.conversation.draft.flow is AST
 
 
-@xfail(
-    "Dialogue._idle answers a weak message naming no flow (专利, 我想反映一个情况) with the "
-    "out_of_scope text ('这个问题不在本热线的服务范围内') although the hotline is about exactly that"
-)
 @pytest.mark.parametrize("text", ["专利", "我想反映一个情况"], ids=["patent", "i-want-to-report-something"])
 def test_a_vague_message_gets_the_menu_without_being_called_out_of_scope(drive, texts, text):
     d = drive(text)
