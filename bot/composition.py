@@ -60,6 +60,7 @@ def build_hotline(
     from bot.hotline import Hotline
     from bot.intake import Intake
     from bot.leads.db import Database, resolve_url
+    from bot.leads.fairs import venue_county
     from bot.leads.models import to_local, utcnow
     from bot.reports.service import Reports
     from bot.supervision.press import SupervisionDesk
@@ -69,15 +70,17 @@ def build_hotline(
     clock = clock or utcnow
     texts = load_texts()
     db = db or Database(resolve_url(config.database.url, config.base_dir))
+    zone = ZoneInfo(config.service.timezone)
     dialogue = Dialogue(
         core.faq,
         texts,
         timedelta(minutes=config.dialogue.resume_after_minutes),
         core.understander.understand,
+        lambda fields: venue_county(config.fairs, fields, to_local(clock(), zone).date()),
     )
     deadlines = build_deadlines(config)
     for warning in calendar_warnings(
-        deadlines.calendar, to_local(clock(), ZoneInfo(config.service.timezone)).date()
+        deadlines.calendar, to_local(clock(), zone).date()
     ):
         log.warning(warning)
     cases = Cases(config, texts, clock, deadlines)

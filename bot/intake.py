@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.casework.amend import amend
 from bot.casework.cases import Cases
 from bot.casework.citizen import CitizenDesk
 from bot.casework.evidence import EvidenceStore, Fetched
@@ -26,6 +27,7 @@ from bot.casework.relay import Relays, link_evidence
 from bot.config import Config
 from bot.dialogue.machine import Dialogue
 from bot.dialogue.model import (
+    AmendLead,
     Conversation,
     Effect,
     Inbound,
@@ -195,6 +197,8 @@ class Intake:
             return [patent_reply(self.texts, n, entries.get(n), language, today) for n in effect.numbers]
         if isinstance(effect, OpenRelay):
             return [await self.relays.open_human(session, chat_id, effect.language, now, form_open)]
+        if isinstance(effect, AmendLead):
+            return [await amend(session, self.cases, chat_id, effect)]
         return [await self._submit(session, effect, chat_id)]
 
     async def _submit(self, session: AsyncSession, effect: SubmitLead, chat_id: int) -> Reply:

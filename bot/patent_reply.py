@@ -60,7 +60,8 @@ def patent_reply(
 
 def _identity(texts: Texts, number: PatentNumber, kind: str, language: str) -> list[str]:
     """What the number is: an application number (the patent number once granted is ZL + it), or a
-    publication number with what its kind code means where the facts sheet says (not for B)."""
+    publication number with what its kind code means where the facts sheet says (not for B),
+    hedged as the sheet marks those lines second-hand (6.12, 6.13)."""
     if number.number_type is NumberType.APPLICATION:
         return [texts.get("patent.application", language, number=number.normalized, kind=kind)]
     code = f"patent.code.{number.normalized[-1].lower()}"
@@ -69,6 +70,7 @@ def _identity(texts: Texts, number: PatentNumber, kind: str, language: str) -> l
         if texts.has(code)
         else texts.get("patent.publication_kind", language, kind=kind)
     )
+    meaning += texts.get("patent.code.hedge", language)
     return [texts.get("patent.publication", language, number=number.normalized), meaning]
 
 

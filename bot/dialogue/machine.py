@@ -6,9 +6,10 @@ storage (the service saves the conversation and carries out the effects).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 from bot.dialogue import checks, corrections, form
 from bot.dialogue.answers import Answers
@@ -19,6 +20,7 @@ from bot.dialogue.fields import Said
 from bot.dialogue.filling import fill
 from bot.dialogue.flows import FLOW_OF_INTENT, applicable, field_of
 from bot.dialogue.model import (
+    AmendLead,
     Button,
     Conversation,
     Draft,
@@ -37,6 +39,9 @@ from intents.labels import Intent
 from intents.understanding import Understanding
 from knowledge.faq import FaqIndex
 
+AMEND_WITHIN = timedelta(days=3)
+"""How long after a submit a typed correction is taken as meant for that lead."""
+
 
 class Dialogue:
     def __init__(
@@ -45,7 +50,11 @@ class Dialogue:
         texts: Texts,
         resume_after: timedelta,
         understand: Callable[[str], Understanding] | None = None,
+        venue_county: Callable[[Mapping[str, Any]], str | None] | None = None,
     ) -> None:
+        """venue_county: the county of a trade fair on today that the form's fields name, which
+        is then the place and not asked (bot/leads/fairs.py)."""
+        self.venue_county = venue_county
         self.texts = texts
         self.answers = Answers(faq, texts)
         self.resume_after = resume_after
@@ -72,8 +81,24 @@ class Dialogue:
         elif inbound.kind is InboundKind.BUTTON:
             out = press(self, conv, inbound.text)
         else:
-            out = self._text(conv, Said(inbound.text, u))
-        return replace(out, conversation=replace(out.conversation, updated_at=inbound.now))
+            out = self._amend(conv, inbound) or self._text(conv, Said(inbound.text, u))
+        conv = replace(out.conversation, updated_at=inbound.now)
+        if any(isinstance(e, SubmitLead) for e in out.effects):
+            conv = replace(conv, submitted_at=inbound.now)
+        return replace(out, conversation=conv)
+
+    def _amend(self, conv: Conversation, inbound: Inbound) -> Outcome | None:
+        """A correction soon after a submit, with no form open, is for the lead just submitted;
+        it is not a new report (搞错了，厂子在寿阳不在昔阳 an hour later)."""
+        if conv.draft is not None or conv.state is not State.IDLE or conv.submitted_at is None:
+            return None
+        if inbound.now - conv.submitted_at > AMEND_WITHIN:
+            return None
+        found = corrections.read(inbound.text)
+        if found is None or not found.says_wrong:
+            return None
+        effect = AmendLead(inbound.text, found.field, found.value_text, conv.language)
+        return Outcome(conv, (), (effect,))
 
     def _language(self, conv: Conversation, inbound: Inbound, u: Understanding | None) -> Conversation:
         """Chosen by each message outside a form. Inside one it stays (a company name or a link in
@@ -180,6 +205,8 @@ class Dialogue:
         u = said.understanding
         assert u is not None
         flows = [FLOW_OF_INTENT[i] for i in (u.intent, u.runner_up) if i in FLOW_OF_INTENT]
+        if u.intent is Intent.LEGAL_FAQ and u.ambiguous and not u.weak and flows:
+            return self._answer_then_offer(conv, u, flows[0])
         if flows and (u.ambiguous or (u.weak and u.intent in FLOW_OF_INTENT)):
             return self.choose_flow(conv, said, flows)
         if u.intent in FLOW_OF_INTENT:
@@ -191,7 +218,17 @@ class Dialogue:
             return Outcome(conv, answer.replies, answer.effects)
         if u.intent is Intent.GREETING:
             return self.welcome(conv)
-        return Outcome(conv, (self.menu(conv, "out_of_scope"),))
+        # an unsure "nothing of ours" (专利, 我想反映一个情况) is not told it is out of scope
+        return Outcome(conv, (self.menu(conv, "menu.unsure" if u.weak else "out_of_scope"),))
+
+    def _answer_then_offer(self, conv: Conversation, u: Understanding, flow: FlowKind) -> Outcome:
+        """A question that names a report's topic (假冒专利怎么处罚) is answered first; the report
+        it might lead to is one button away, not a choice asked before any answer."""
+        answer = self.answers.for_intent(u, conv.language)
+        assert answer is not None
+        button = Button(self.t(conv, f"flow.{flow.value}"), f"flow:{flow.value}")
+        offer = Reply(self.t(conv, "flow.offer_after_answer"), ((button,),))
+        return Outcome(conv, (*answer.replies, offer), answer.effects)
 
     # ---- building blocks used by the button and form modules -------------------------------
 
@@ -225,6 +262,11 @@ class Dialogue:
 
     def advance(self, conv: Conversation, draft: Draft) -> Outcome:
         fd = form.next_field(draft)
+        if fd is not None and fd.name == "county" and self.venue_county is not None:
+            venue = self.venue_county(draft.fields)
+            if venue is not None:
+                draft = draft.with_field("county", venue)
+                fd = form.next_field(draft)
         if fd is not None:
             draft = replace(draft, pending=fd.name)
             conv = replace(conv, state=State.FILLING, draft=draft)

@@ -119,7 +119,19 @@ class OpenRelay:
     language: str
 
 
-Effect = SubmitLead | LookupPatents | ShowStatus | OpenRelay
+@dataclass(frozen=True)
+class AmendLead:
+    """A correction typed after the submit (搞错了，厂子在寿阳不在昔阳): it goes to the staff of the
+    citizen's latest open lead, who decide on it; a corrected phone number is the citizen's own
+    to change."""
+
+    text: str
+    field: str | None
+    value_text: str
+    language: str
+
+
+Effect = SubmitLead | LookupPatents | ShowStatus | OpenRelay | AmendLead
 
 
 @dataclass(frozen=True)
@@ -170,6 +182,8 @@ class Conversation:
     updated_at: datetime | None = None
     held: str = ""
     """The message that came after a long pause and got the resume offer: read after 继续."""
+    submitted_at: datetime | None = None
+    """When this chat last submitted a lead: a correction soon after is meant for it."""
 
     @property
     def offered(self) -> tuple[str, ...]:
@@ -185,6 +199,7 @@ class Conversation:
             "candidates": [d.to_dict() for d in self.candidates],
             "updated_at": self.updated_at.isoformat() if self.updated_at else None,
             "held": self.held,
+            "submitted_at": self.submitted_at.isoformat() if self.submitted_at else None,
         }
 
     @classmethod
@@ -200,6 +215,7 @@ class Conversation:
                 tuple(Draft.from_dict(d) for d in data.get("candidates", ())),
                 datetime.fromisoformat(data["updated_at"]) if data.get("updated_at") else None,
                 str(data.get("held") or ""),
+                datetime.fromisoformat(data["submitted_at"]) if data.get("submitted_at") else None,
             )
         except (KeyError, ValueError, TypeError):
             return cls()

@@ -86,6 +86,15 @@ def routing_fields(fields: Mapping[str, Any], match: FairMatch | None) -> Mappin
     return {**fields, "county": match.fair.county_code}
 
 
+def venue_county(fairs: Iterable[FairConfig], fields: Mapping[str, Any], day: date) -> str | None:
+    """The county the form needs not ask for: the venue's, when it names a fair on `day` and no
+    place of its own."""
+    if fields.get("county") not in UNPLACED:
+        return None
+    county = routing_fields(fields, match_form(fairs, fields, day)).get("county")
+    return county if county not in UNPLACED else None
+
+
 def onsite_chat(fairs: Iterable[FairConfig], fields: Mapping[str, Any], local_received: datetime) -> int:
     """The on-site team's chat for a lead received then (local time), or 0."""
     match = match_form(fairs, fields, local_received.date())

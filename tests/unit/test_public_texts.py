@@ -134,6 +134,12 @@ def test_an_a_publication_is_neither_a_patent_number_nor_a_grant():
         assert not_patent in text and not_grant in text
 
 
+@pytest.mark.parametrize("number", ["CN108123456A", "CN2123456U", "CN308123456S", "CN108123456B"])
+def test_what_a_kind_code_means_is_hedged_as_the_facts_sheet_marks_it_second_hand(number):
+    assert "代码含义以官方最新标准为准" in reply(number)
+    assert "latest official standard" in reply(number, "en")
+
+
 def test_an_invention_term_is_not_said_to_end_at_the_latest_and_can_be_extended():
     zh, en = reply("201710601862.3"), reply("201710601862.3", "en")
     assert "最晚" not in zh and "at the latest" not in en
