@@ -177,8 +177,10 @@ class OutboxWorker:
             await self._update(job.id, status="merged", last_error="its card went in a merged message")
             return None
         if message_id is None:
-            if status == "failed":
-                raise Undeliverable("the message to edit was never sent")
+            if status in ("failed", "in_doubt"):
+                # an in-doubt card's message id is unknown: waiting for it would hold the edit,
+                # and the group's queue behind it, for ever
+                raise Undeliverable(f"the message to edit is {status}: its id is unknown")
             await self._update(
                 job.id,
                 status="pending",

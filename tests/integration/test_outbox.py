@@ -115,6 +115,20 @@ async def test_an_edit_waits_for_its_message_to_be_sent(db):
     assert sender.edits == [(-1, 1001, "原文 已受理")]
 
 
+async def test_an_edit_of_a_card_in_doubt_fails_at_once_instead_of_waiting_for_ever(db):
+    (original,) = await queue(db, "原文")
+    async with db.transaction() as s:
+        (await s.get(OutboxRow, original)).status = "in_doubt"
+        edit = outbox.enqueue(s, -1, "staff_edit", "原文 已受理", edit_of=original)
+        await s.flush()
+        edit_id = edit.id
+    sender = RecordingSender()
+    await OutboxWorker(db, sender, SETTINGS).drain()
+    row = (await rows(db))[edit_id]
+    assert row.status == "failed" and "in_doubt" in (row.last_error or "")
+    assert sender.edits == [] and sender.sent == []
+
+
 async def test_a_claim_abandoned_by_a_dead_worker_is_taken_again_after_the_timeout(db):
     (row_id,) = await queue(db, "遗留")
     async with db.transaction() as s:
