@@ -23,7 +23,8 @@ _contact = Field(
             (
                 "confidential",
                 r"留(?:下|个)?(?:联系方式|电话|手机|号码)|保密|联系我|可以联系|"
-                r"contact me|leave (?:my )?contact",
+                r"contact me|leave (?:my )?contact|"
+                r"我叫|我姓|(?<!\d)1[3-9]\d{9}(?!\d)",  # a name or a mobile given: not anonymous
             ),
         )
     ),
