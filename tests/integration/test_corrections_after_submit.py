@@ -80,7 +80,7 @@ async def test_a_correction_long_after_the_submit_is_read_as_a_new_message(confi
 
 async def test_a_correction_with_no_open_lead_says_so_plainly(config, core, db):
     hotline = build_hotline(staffed(config), core=core, db=db)
-    citizen, office, _, tracking = await submitted(hotline)
+    citizen, _, _, tracking = await submitted(hotline)
     lead = await lead_of(db, tracking)
     async with db.transaction() as s:
         row = await s.get(type(lead), lead.id)
