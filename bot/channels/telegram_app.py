@@ -14,7 +14,7 @@ import time
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Job, TypeHandler
 from telegram.request import HTTPXRequest
 
 from bot.casework.desk import StaffPress, StaffReply
@@ -43,6 +43,24 @@ CONNECTIONS = 64
 LIST_PRESSES = ("ls:", "lo:")
 
 
+class HotlineApplication(Application):
+    """python-telegram-bot's Application without its per-chat memory.
+
+    After every update the Application notes the update's chat and user for a persistence to
+    save, and only saving empties those sets. The hotline has no persistence (conversations are in
+    the database), so the sets would hold every chat and user that ever wrote, for as long as the
+    process runs. Nothing is noted without a persistence."""
+
+    def _mark_for_persistence_update(self, *, update: object | None = None, job: Job | None = None) -> None:
+        if self.persistence is not None:
+            super()._mark_for_persistence_update(update=update, job=job)
+
+
+def builder() -> ApplicationBuilder:
+    """The builder of the hotline's applications, in polling and in webhook mode."""
+    return ApplicationBuilder().application_class(HotlineApplication)
+
+
 def build_telegram_application(hotline: Hotline, token: str) -> Application:
     base_url = hotline.config.telegram.base_url
     inbox = Inbox(hotline.db)
@@ -54,7 +72,7 @@ def build_telegram_application(hotline: Hotline, token: str) -> Application:
         get_updates_request=HTTPXRequest(),
         inbox=inbox,
     )
-    app = ApplicationBuilder().bot(bot).post_init(_start_worker).post_shutdown(_stop_worker).build()
+    app = builder().bot(bot).post_init(_start_worker).post_shutdown(_stop_worker).build()
     app.bot_data["inbox"] = inbox
     add_handlers(app, hotline)
     app.add_handler(TypeHandler(Update, _arrived), group=-1)

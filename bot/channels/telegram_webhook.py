@@ -20,7 +20,7 @@ import signal
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationBuilder, ExtBot
+from telegram.ext import Application, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.channels import telegram_app
@@ -43,7 +43,7 @@ def build_webhook_application(hotline: Hotline, token: str) -> Application:
         base_file_url=base_url.replace("/bot", "/file/bot", 1),
         request=HTTPXRequest(connection_pool_size=telegram_app.CONNECTIONS),
     )
-    app = ApplicationBuilder().bot(bot).updater(None).build()
+    app = telegram_app.builder().bot(bot).updater(None).build()
     telegram_app.add_handlers(app, hotline)
     return app
 

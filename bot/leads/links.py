@@ -73,11 +73,28 @@ class Found:
         return list(dict.fromkeys(tags))
 
 
+def _padded(ids: list[int]) -> list[int]:
+    """The ids for an IN list, made a power of two long by repeating the last one.
+
+    Each length of an IN list is a statement of its own, which SQLite and asyncpg prepare and keep
+    in their per-connection statement caches (128 and 100 statements), each as large as its list.
+    Bound as they came, the ids of the earlier leads about a much-reported respondent made every
+    new lead prepare a larger statement: the bot grew by tens of KiB a lead for as long as it ran
+    (benchmarks/bench_soak.py). Padded, a few lengths serve every count up to the bound."""
+    size = 1 << (len(ids) - 1).bit_length()
+    return ids + ids[-1:] * (size - len(ids))
+
+
 async def _leads(session: AsyncSession, ids: Iterable[int]) -> list[LeadRow]:
+    """These leads, the most recent first; callers pass at most a few times CANDIDATES ids."""
     ids = list(ids)
     if not ids:
         return []
-    query = select(LeadRow).where(LeadRow.id.in_(ids)).order_by(LeadRow.created_at.desc(), LeadRow.id.desc())
+    query = (
+        select(LeadRow)
+        .where(LeadRow.id.in_(_padded(ids)))
+        .order_by(LeadRow.created_at.desc(), LeadRow.id.desc())
+    )
     return list((await session.execute(query.limit(CANDIDATES))).scalars())
 
 
@@ -91,25 +108,34 @@ async def find(
 ) -> Found:
     """The links of a lead about to be created (so not among the leads read). Earlier names are
     first narrowed in SQL to keys holding the trade name (for a long or Latin one, its first
-    three characters: a typo there is missed), then compared in Python."""
+    three characters: a typo there is missed), then compared in Python. Of each kind, the
+    CANDIDATES most recent earlier leads are read."""
     found, me = Found(), normalise(name)
+    newest_first = (LeadRow.created_at.desc(), LeadRow.id.desc())
     if me is not None:
         like = me.head[:3] if me.key.isascii() or len(me.head) >= HEAD_TYPO_FROM else me.head
         keys = await session.execute(
-            select(LeadRow.id, LeadRow.respondent_key).where(
-                LeadRow.respondent_key.contains(like, autoescape=True)
-            )
+            select(LeadRow.id, LeadRow.respondent_key)
+            .where(LeadRow.respondent_key.contains(like, autoescape=True))
+            .order_by(*newest_first)
         )
-        for lead in await _leads(session, (i for i, key in keys if key and could_be(me, key))):
+        alike = [i for i, key in keys if key and could_be(me, key)]
+        for lead in await _leads(session, alike[:CANDIDATES]):
             theirs = respondent_of(lead)
             if theirs is not None and same(me, theirs):
                 (found.duplicate if who.filed(lead) else found.respondent).append(lead.id)
     numbers: defaultdict[int, set[str]] = defaultdict(set)
     if patents:
-        query = select(LeadPatentRow.lead_id, LeadPatentRow.number).where(LeadPatentRow.number.in_(patents))
+        query = (
+            select(LeadPatentRow.lead_id, LeadPatentRow.number)
+            .join(LeadRow, LeadRow.id == LeadPatentRow.lead_id)
+            .where(LeadPatentRow.number.in_(patents))
+            .order_by(*newest_first)
+            .limit(CANDIDATES * len(set(patents)))
+        )
         for lead_id, number in await session.execute(query):
             numbers[lead_id].add(number)
-    on_patents = await _leads(session, numbers)
+    on_patents = await _leads(session, list(numbers)[:CANDIDATES])
     for lead in on_patents:
         theirs = respondent_of(lead)
         named = me is not None and theirs is not None and same(me, theirs)
@@ -182,7 +208,7 @@ async def load(session: AsyncSession, lead: LeadRow) -> CardLinks:
     every = {i for ids in kinds.values() for i in ids}
     query = (
         select(LeadPatentRow.lead_id, LeadPatentRow.number)
-        .where(LeadPatentRow.lead_id.in_(every), LeadPatentRow.number.in_(mine))
+        .where(LeadPatentRow.lead_id.in_(_padded(sorted(every))), LeadPatentRow.number.in_(mine))
         .order_by(LeadPatentRow.number)
     )
     for linked_id, patent in await session.execute(query):
