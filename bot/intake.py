@@ -207,9 +207,7 @@ class Intake:
         files = [str(e.get("file_id")) for e in effect.fields.get("evidence") or [] if isinstance(e, dict)]
         await link_evidence(session, lead, files)
         onsite = fairs.onsite_chat(self.config.fairs, lead.fields, self.cases.timing.local(lead.created_at))
-        targets = dict.fromkeys(
-            c for c in (self.config.queues[lead.queue_code].chat_id, self.config.city.chat_id, onsite) if c
-        )
+        targets = self.cases.staff_chats(lead, onsite)
         for target in targets:
             await self.cases.post_card(session, lead, target, purpose="staff_new_lead")
         if not targets:

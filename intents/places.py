@@ -20,11 +20,10 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from intents.memo import WordMemo
 from intents.place_roles import Roles
 
 JINZHONG, OUTSIDE, CITY = "jinzhong", "outside", "city"
-_LATIN_GUESSES_MAX = 20_000
-_UNSEEN = object()
 _PERSON_AFTER = {"说", "先生", "女士", "老板", "经理", "总", "这个人", "此人", "本人"}
 _PERSON_BEFORE = {"叫", "名叫", "姓名", "名字", "叫做"}
 
@@ -63,9 +62,9 @@ class Gazetteer:
         return frozenset(n[:k] for n in self.names for k in range(1, len(n)))
 
     @cached_property
-    def _latin_guesses(self) -> dict[str, str | None]:
+    def _latin_guess(self) -> WordMemo[str | None]:
         """The fuzzy spelling match per Latin word seen, which costs more than all else here."""
-        return {}
+        return WordMemo(self._closest_latin_name)
 
     @classmethod
     def from_data(cls, places: Mapping[str, Any], gazetteer_rows: Iterable[dict[str, str]]) -> Gazetteer:
@@ -139,16 +138,9 @@ class Gazetteer:
             return self._latin_guess(token), 1
         return None, 1
 
-    def _latin_guess(self, token: str) -> str | None:
-        guesses = self._latin_guesses
-        seen = guesses.get(token, _UNSEEN)
-        if seen is not _UNSEEN:
-            return seen  # type: ignore[return-value]
-        if len(guesses) >= _LATIN_GUESSES_MAX:
-            guesses.clear()
+    def _closest_latin_name(self, token: str) -> str | None:
         best = process.extractOne(token, self.latin_names, scorer=fuzz.ratio, score_cutoff=85)
-        guess = guesses[token] = best[0] if best is not None else None
-        return guess
+        return best[0] if best is not None else None
 
     def _is_person(self, tokens: Sequence[str], i: int, width: int, name: str) -> bool:
         if self.roles.is_name(tokens, i, width, self.surnames):

@@ -13,12 +13,11 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from intents.labels import Intent
+from intents.memo import WordMemo
 
 _ASCII_WORD = re.compile(r"^[a-z][a-z\-']*$")
 _FUZZY_MIN_LEN = 5
 _FUZZY_CUTOFF = 86.0
-_ENGLISH_SEEN_MAX = 20_000
-_UNSEEN = object()
 FILLER_YIELDS_TO = 2.5
 """A greeting gives way to another intent only when that one scores at least this much."""
 
@@ -53,7 +52,10 @@ class IntentRules:
     domain_words: frozenset[str] = frozenset()
     _english_vocabulary: list[str] = field(default_factory=list)
     _typo_pattern: re.Pattern[str] | None = None
-    _english_seen: dict[str, list[tuple[Intent, float]] | None] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._english: WordMemo[list[tuple[Intent, float]] | None] = WordMemo(self._english_hits)
+        """An English word's keyword hits, its prefix or a close spelling, remembered per word."""
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> IntentRules:
@@ -169,18 +171,7 @@ class IntentRules:
                     inside[part] = hits
         return inside
 
-    def _english(self, word: str) -> list[tuple[Intent, float]] | None:
-        """An English word's keyword hits, its prefix or a close spelling: remembered per word,
-        since the fuzzy search over the vocabulary costs more than the rest of the scoring."""
-        seen = self._english_seen.get(word, _UNSEEN)
-        if seen is not _UNSEEN:
-            return seen  # type: ignore[return-value]
-        if len(self._english_seen) >= _ENGLISH_SEEN_MAX:
-            self._english_seen.clear()
-        hits = self._english_seen[word] = self._english_uncached(word)
-        return hits
-
-    def _english_uncached(self, word: str) -> list[tuple[Intent, float]] | None:
+    def _english_hits(self, word: str) -> list[tuple[Intent, float]] | None:
         hits = [(intent, w) for prefix, intent, w in self.prefixes if word.startswith(prefix)]
         if hits:
             return hits

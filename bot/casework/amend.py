@@ -67,6 +67,5 @@ async def _new_phone(
 
 
 def _tell_staff(session: AsyncSession, cases: Cases, lead: LeadRow, html_text: str) -> None:
-    queue_chat = cases.config.queues[lead.queue_code].chat_id
-    for chat in dict.fromkeys(c for c in (queue_chat, cases.config.city.chat_id) if c):
+    for chat in cases.staff_chats(lead):
         outbox.enqueue(session, chat, "staff_amend", html_text, html=True, lead_id=lead.id)

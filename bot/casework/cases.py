@@ -98,6 +98,11 @@ class Cases:
             return frozenset({Role.CITY if queue.code == self.config.city.code else Role.QUEUE})
         return frozenset()
 
+    def staff_chats(self, lead: LeadRow, *extra: int) -> list[int]:
+        """The groups told of the lead: its queue's, the city's and any `extra` (an on-site team's)."""
+        chats = (self.config.queues[lead.queue_code].chat_id, self.config.city.chat_id, *extra)
+        return list(dict.fromkeys(c for c in chats if c))
+
     def local_today(self) -> date:
         return to_local(self.clock(), self.zone).date()
 

@@ -425,14 +425,21 @@ def jieba_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("jieba-cache")
 
 
+def add_staff_groups(api: FakeBotApi, bystander: bool = True) -> None:
+    """The city's and Pingyao's staff groups of the e2e config, each with its staff member (and in
+    Pingyao's, a member who is not staff)."""
+    api.add_group(CITY_CHAT, "晋中市局 12330 工作群")
+    api.add_member(CITY_CHAT, CITY_STAFF, "李主任")
+    api.add_group(PINGYAO_CHAT, "平遥县 12330 工作群")
+    api.add_member(PINGYAO_CHAT, PINGYAO_STAFF, PINGYAO_STAFF_NAME)
+    if bystander:
+        api.add_member(PINGYAO_CHAT, PINGYAO_BYSTANDER, "路人甲")
+
+
 @pytest.fixture
 async def server() -> AsyncIterator[HotlineBotApi]:
     async with HotlineBotApi(token=TOKEN) as api:
-        api.add_group(CITY_CHAT, "晋中市局 12330 工作群")
-        api.add_member(CITY_CHAT, CITY_STAFF, "李主任")
-        api.add_group(PINGYAO_CHAT, "平遥县 12330 工作群")
-        api.add_member(PINGYAO_CHAT, PINGYAO_STAFF, PINGYAO_STAFF_NAME)
-        api.add_member(PINGYAO_CHAT, PINGYAO_BYSTANDER, "路人甲")
+        add_staff_groups(api)
         yield api
 
 

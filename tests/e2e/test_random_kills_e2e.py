@@ -31,15 +31,12 @@ from bot.leads.models import InboxRow, OutboxRow, ProcessedUpdateRow
 from tests.e2e.conftest import (
     ANSWERS,
     CITY_CHAT,
-    CITY_STAFF,
-    PINGYAO_BYSTANDER,
     PINGYAO_CHAT,
-    PINGYAO_STAFF,
-    PINGYAO_STAFF_NAME,
     TOKEN,
     BotProcess,
     Chat,
     HotlineBotApi,
+    add_staff_groups,
     complain,
     processed_so_far,
 )
@@ -85,11 +82,7 @@ class KilledBotApi(HotlineBotApi):
 @pytest.fixture
 async def server() -> AsyncIterator[KilledBotApi]:
     async with KilledBotApi(token=TOKEN) as api:
-        api.add_group(CITY_CHAT, "晋中市局 12330 工作群")
-        api.add_member(CITY_CHAT, CITY_STAFF, "李主任")
-        api.add_group(PINGYAO_CHAT, "平遥县 12330 工作群")
-        api.add_member(PINGYAO_CHAT, PINGYAO_STAFF, PINGYAO_STAFF_NAME)
-        api.add_member(PINGYAO_CHAT, PINGYAO_BYSTANDER, "路人甲")
+        add_staff_groups(api)
         yield api
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import CITY_CHAT, CITY_STAFF, PINGYAO_CHAT, PINGYAO_STAFF, until
+from tests.e2e.conftest import CITY_CHAT, PINGYAO_CHAT, add_staff_groups, until
 from tests.e2e.test_webhook_workers_e2e import PatientChat, converse
 from tests.e2e.webhook_support import NO_PG, PG_URL, ServeProcess, WebhookBotApi, fresh_postgres, serve_config
 from tests.support.fake_bot_api import SentMessage
@@ -33,10 +33,7 @@ DIGEST_LINE = re.compile(r"^[•❗] (JZ-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}) ·
 @pytest.fixture
 async def server() -> AsyncIterator[WebhookBotApi]:
     async with WebhookBotApi(connections=16, token="123:ABC") as api:
-        api.add_group(CITY_CHAT, "晋中市局 12330 工作群")
-        api.add_member(CITY_CHAT, CITY_STAFF, "李主任")
-        api.add_group(PINGYAO_CHAT, "平遥县 12330 工作群")
-        api.add_member(PINGYAO_CHAT, PINGYAO_STAFF, "王科长")
+        add_staff_groups(api, bystander=False)
         yield api
 
 

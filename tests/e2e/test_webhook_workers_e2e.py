@@ -17,13 +17,10 @@ import pytest
 from bot.dialogue.texts import load_texts
 from tests.e2e.conftest import (
     ANSWERS,
-    CITY_CHAT,
-    CITY_STAFF,
     COMPLAINT,
-    PINGYAO_CHAT,
-    PINGYAO_STAFF,
     QUESTIONS,
     Chat,
+    add_staff_groups,
     fill_form,
     submit,
     until,
@@ -47,10 +44,7 @@ class PatientChat(Chat):
 @pytest.fixture
 async def server() -> AsyncIterator[WebhookBotApi]:
     async with WebhookBotApi(connections=16, token="123:ABC") as api:
-        api.add_group(CITY_CHAT, "晋中市局 12330 工作群")
-        api.add_member(CITY_CHAT, CITY_STAFF, "李主任")
-        api.add_group(PINGYAO_CHAT, "平遥县 12330 工作群")
-        api.add_member(PINGYAO_CHAT, PINGYAO_STAFF, "王科长")
+        add_staff_groups(api, bystander=False)
         yield api
 
 

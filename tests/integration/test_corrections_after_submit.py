@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.composition import build_hotline
+from bot.hotline import Hotline
 from bot.leads import store
 from bot.leads.models import LeadEventRow
 from tests.integration.conftest import CITY_CHAT, COMPLAINT, PINGYAO_CHAT, Citizen, staffed
@@ -28,6 +30,20 @@ async def submitted(hotline, chat: int = 51) -> tuple[Citizen, Office, Groups, s
     return citizen, office, groups, match.group(0)
 
 
+async def corrected(hotline, correction: str) -> tuple[str, Groups, str]:
+    """A complaint submitted, then the correction typed: its reply, the groups, the lead's number."""
+    citizen, office, groups, tracking = await submitted(hotline)
+    [reply] = await citizen.send(correction)
+    await office.worker.drain()
+    return reply, groups, tracking
+
+
+@pytest.fixture
+def hotline(config, core, db) -> Hotline:
+    """This module's hotline has staff groups (conftest's has none)."""
+    return build_hotline(staffed(config), core=core, db=db)
+
+
 async def events(db, tracking: str) -> list[LeadEventRow]:
     lead = await lead_of(db, tracking)
     async with db.transaction() as s:
@@ -36,12 +52,9 @@ async def events(db, tracking: str) -> list[LeadEventRow]:
 
 
 async def test_a_place_corrected_after_the_submit_reaches_the_county_and_the_city_not_a_new_report(
-    config, core, db
+    hotline, db
 ):
-    hotline = build_hotline(staffed(config), core=core, db=db)
-    citizen, office, groups, tracking = await submitted(hotline)
-    [reply] = await citizen.send("搞错了，厂子在介休不在平遥")
-    await office.worker.drain()
+    reply, groups, tracking = await corrected(hotline, "搞错了，厂子在介休不在平遥")
 
     assert tracking in reply and "转派" in reply
     for chat in (PINGYAO_CHAT, CITY_CHAT):
@@ -55,12 +68,9 @@ async def test_a_place_corrected_after_the_submit_reaches_the_county_and_the_cit
 
 
 async def test_a_phone_corrected_after_the_submit_replaces_the_contact_and_staff_see_no_number_in_the_notice(
-    config, core, db
+    hotline, db
 ):
-    hotline = build_hotline(staffed(config), core=core, db=db)
-    citizen, office, groups, tracking = await submitted(hotline)
-    [reply] = await citizen.send("号码写错了，应该是13912345679")
-    await office.worker.drain()
+    reply, groups, tracking = await corrected(hotline, "号码写错了，应该是13912345679")
 
     assert tracking in reply
     assert (await lead_of(db, tracking)).contact_phone == "13912345679"
@@ -69,8 +79,7 @@ async def test_a_phone_corrected_after_the_submit_replaces_the_contact_and_staff
     assert "13912345679" in groups.card(PINGYAO_CHAT, tracking).text  # the card shows it as before
 
 
-async def test_a_correction_long_after_the_submit_is_read_as_a_new_message(config, core, db):
-    hotline = build_hotline(staffed(config), core=core, db=db)
+async def test_a_correction_long_after_the_submit_is_read_as_a_new_message(hotline, db):
     citizen, _, _, tracking = await submitted(hotline)
     later = hotline.clock() + timedelta(days=4)
     replies = await citizen.send("搞错了，厂子在介休不在平遥", now=later)
@@ -78,8 +87,7 @@ async def test_a_correction_long_after_the_submit_is_read_as_a_new_message(confi
     assert [e.action for e in await events(db, tracking)][-1] != "amended"
 
 
-async def test_a_correction_with_no_open_lead_says_so_plainly(config, core, db):
-    hotline = build_hotline(staffed(config), core=core, db=db)
+async def test_a_correction_with_no_open_lead_says_so_plainly(hotline, db):
     citizen, _, _, tracking = await submitted(hotline)
     lead = await lead_of(db, tracking)
     async with db.transaction() as s:
