@@ -103,15 +103,17 @@ async def in_line(session: AsyncSession, rows: list[OutboxRow]) -> list[OutboxRo
 
 
 async def claim_these(session: AsyncSession, row_ids: list[int]) -> list[OutboxRow]:
-    """These rows, in order, if still pending and next in line: claimed as `claim` does."""
+    """These rows, in order, if still pending, past their wait and next in line: claimed as
+    `claim` does. A row the worker took first and Telegram refused with retry_after waits like
+    any other; sending it again at once is what 429 forbids."""
+    now = utcnow()
     query = (
         select(OutboxRow)
-        .where(OutboxRow.id.in_(row_ids), OutboxRow.status == "pending")
+        .where(OutboxRow.id.in_(row_ids), OutboxRow.status == "pending", OutboxRow.not_before <= now)
         .order_by(OutboxRow.id)
         .with_for_update(skip_locked=True)
     )
     rows = await in_line(session, list((await session.execute(query)).scalars()))
-    now = utcnow()
     for row in rows:
         row.status, row.claimed_at, row.attempts = "claimed", now, row.attempts + 1
     return rows

@@ -129,6 +129,17 @@ async def test_an_edit_of_a_card_in_doubt_fails_at_once_instead_of_waiting_for_e
     assert sender.edits == [] and sender.sent == []
 
 
+async def test_a_reply_sent_at_once_waits_out_a_retry_after_the_worker_met_first(db):
+    """The worker took the citizen's reply before the handler's deliver_now and got a 429."""
+    (row_id,) = await queue(db, "已提交", chat_id=5001)
+    worker = OutboxWorker(db, RecordingSender([RetryLater(30)]), SETTINGS)
+    await worker.drain()
+    sender = RecordingSender()
+    await OutboxWorker(db, sender, SETTINGS).deliver_now([row_id])
+    assert sender.sent == []
+    assert (await rows(db))[row_id].status == "pending"
+
+
 async def test_a_claim_abandoned_by_a_dead_worker_is_taken_again_after_the_timeout(db):
     (row_id,) = await queue(db, "遗留")
     async with db.transaction() as s:
