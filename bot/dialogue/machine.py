@@ -43,6 +43,9 @@ AMEND_WITHIN = timedelta(days=3)
 """How long after a submit a typed correction is taken as meant for that lead."""
 
 
+_SURE_OF_A_PERSON = 0.8
+"""Below this, a weak wish for a person (我想反映个问题) gets the menu rather than a relay."""
+
 class Dialogue:
     def __init__(
         self,
@@ -213,6 +216,9 @@ class Dialogue:
             return self.start(conv, FLOW_OF_INTENT[u.intent], said)
         if u.intent is Intent.CANCEL:
             return Outcome(conv, (Reply(self.t(conv, "cancel.nothing")),))
+        if u.intent is Intent.HUMAN_AGENT and u.weak and u.confidence < _SURE_OF_A_PERSON:
+            # 我想反映一个情况: a staff member is not called on a guess; the menu says what we do
+            return Outcome(conv, (self.menu(conv, "menu.unsure"),))
         answer = self.answers.for_intent(u, conv.language)
         if answer is not None:
             return Outcome(conv, answer.replies, answer.effects)

@@ -485,8 +485,8 @@ CHOICES = [
         id="lingshi-misused-number",
     ),
     pytest.param(
-        "有人冒用我的专利号在卖东西",
-        "infringement",
+        "有人冒用我的专利号在卖东西",  # another's number on goods is counterfeiting (facts 2.2)
+        "counterfeit",
         CF,
         {},
         "product",
