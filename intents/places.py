@@ -59,7 +59,8 @@ class Gazetteer:
     @cached_property
     def _heads(self) -> frozenset[str]:
         """Every proper beginning of a name: a token that is none cannot start a two-token one."""
-        return frozenset(n[:k] for n in self.names for k in range(1, len(n)))
+        spelled = (p for p in self.products if p.isascii())  # Pingyao beef: two tokens, one product
+        return frozenset(n[:k] for n in (*self.names, *spelled) for k in range(1, len(n)))
 
     @cached_property
     def _latin_guess(self) -> WordMemo[str | None]:
@@ -101,7 +102,7 @@ class Gazetteer:
 
     def vocabulary(self) -> Iterable[str]:
         yield from (n for n in self.names if not n.isascii())
-        yield from self.products
+        yield from (p for p in self.products if not p.isascii())
 
     def resolve(self, tokens: Sequence[str]) -> PlaceResult:
         mentions = tuple(self._mentions(tokens))
@@ -113,7 +114,7 @@ class Gazetteer:
         while i < len(tokens):
             name, width = self._lookup(tokens, i)
             if name is None:
-                i += 1
+                i += width
                 continue
             area, counties = self.names[name]
             if area == JINZHONG and qualifier_end == i:
@@ -130,6 +131,8 @@ class Gazetteer:
         if i + 1 < len(tokens) and token in self._heads:
             nxt = tokens[i + 1]
             for joined in (token + nxt, f"{token} {nxt}"):
+                if joined in self.products:
+                    return None, 2  # Pingyao beef sold in Yuci: a product, not a place
                 if joined in self.names:
                     return joined, 2
         if token in self.names:

@@ -110,12 +110,13 @@ class Understander:
         if not a.cleaned:
             return Understanding(text, Intent.OUT_OF_SCOPE, 0.0, weak=True, entities=entities)
         decided = self._by_model(a) if self.model is not None else self._by_rules(a)
+        found = entities
         if decided.intent is Intent.OUT_OF_SCOPE and decided.confidence >= MODEL_OVERRULES:
             # a place in a message about something else is no county of ours (明天左权下雨不); a
             # doubtful out-of-scope keeps it, since it may answer "who" or "where" (平遥县宏达机械);
             # over the 5,394 labelled messages, 0.5 and 0.8 here route the same (98.1%)
             entities = replace(entities, county_code=None, county_name=None, out_of_area=False)
-        return replace(decided, text=text, entities=entities, matched=a.scores.matched)
+        return replace(decided, text=text, entities=entities, matched=a.scores.matched, named_place=found)
 
     def _by_model(self, a: Analysis) -> Understanding:
         """The fitted model names the intent; whether to act on it or ask is decided with the

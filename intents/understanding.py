@@ -47,6 +47,9 @@ class Understanding:
     """The runner-up is close: the conversation should offer both."""
     entities: Entities = field(default_factory=Entities)
     matched: tuple[str, ...] = ()
+    named_place: Entities | None = None
+    """The place entities as found, kept when `entities` drops them for a message about
+    something else: a form's answer (平遥县宏达机械有限公司) still names its county."""
 
     def to_dict(self) -> dict[str, Any]:
         return {

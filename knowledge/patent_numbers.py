@@ -145,6 +145,7 @@ def normalize_text(text: str) -> str:
     spoken into a phone as Chinese numerals (二零一五…点二)."""
     text = unicodedata.normalize("NFKC", text.translate(_ELLIPSES)).translate(_DOTS)
     text = _SPOKEN.sub(lambda m: m.group(0).translate(_NUMERALS), text)
+    text = _SPOKEN_DOT.sub(lambda m: "." + m.group(1).translate(_NUMERALS), text)
     return _LETTER_O.sub("0", text)
 
 
@@ -157,22 +158,29 @@ _NUMERALS = str.maketrans(
 )
 _SPOKEN = re.compile(rf"{_SPOKEN_DIGIT}(?: ?{_SPOKEN_DIGIT}){{7,}}(?: ?点 ?(?:{_SPOKEN_DIGIT}|[xX叉]))?")
 """Voice input writes digits as numerals, 幺 for one, in groups, and 点叉 for '.X'."""
+_SPOKEN_DOT = re.compile(r"(?<=\d{8}) ?点 ?([0-9Xx叉])(?![0-9])")
+"""点 typed for the dot after typed digits (202320112233点5); after eight digits, so 3点5分 is a time."""
 _LETTER_O = re.compile(r"(?<=\d)[Oo](?=\d)")
 """The letter O typed for a zero inside a number (ZL20222O646933.8)."""
 
-_PUBLICATION = re.compile(r"(?<![A-Za-z0-9])CN\s?(\d{7}|\d{9})\s?([ABCUYS])\d?(?![A-Za-z0-9])", re.IGNORECASE)
+_PUBLICATION = re.compile(
+    r"(?<![A-Za-z0-9])CN\s?((?:\d ?){6,8}\d)\s?([ABCUYS])\d?(?![A-Za-z0-9])", re.IGNORECASE
+)
+"""CN, seven or nine digits (in groups, read out: CN 113 456 789 A) and the kind code."""
 # A run of digit groups separated by one space or hyphen, an optional ZL/CN in front and an
 # optional check character behind ('.3', '.X', or an X glued to the digits).
 _RUN = re.compile(
-    r"(?<![A-Za-z0-9.])((?:ZL|CN)\s?)?(\d+(?:[ \-]\d+)*)(?:(\s?\.\s?)([0-9Xx])|([Xx]))?(?![0-9A-Za-z])",
+    r"(?<![A-Za-z0-9.])((?:ZL|CN)\s?)?(\d+(?:[ \-]\d+)*)(?:(\s?\.\s?)([0-9Xx])|(\s?[Xx]))?(?![0-9A-Za-z])",
     re.IGNORECASE,
 )
 
 
 def _from_run(match: re.Match[str], this_year: int) -> PatentNumber | None:
-    prefix, body, dot, dotted_check, glued_x = match.groups()
+    prefix, body, dot, dotted_check, trailing_x = match.groups()
     digits = re.sub(r"[ \-]", "", body)
-    check = dotted_check or glued_x
+    if trailing_x and trailing_x[0] == " " and check_digit(digits) != "X":
+        trailing_x = None  # 202031065020 X光机: a spaced X counts only where it is the right check
+    check = dotted_check or (trailing_x.strip() if trailing_x else None)
     spaced = digits != body
     if len(digits) == 13 and check is None and _plausible_application(digits[:12], this_year):
         digits, check = digits[:12], digits[12]
@@ -198,7 +206,8 @@ def find_patent_numbers(text: str, today: date | None = None) -> list[PatentNumb
     found: list[tuple[int, PatentNumber]] = []
     taken: list[tuple[int, int]] = []
     for m in _PUBLICATION.finditer(normalized):
-        number = _publication(m.group(0), m.group(1), m.group(2))
+        digits = m.group(1).replace(" ", "")
+        number = _publication(m.group(0), digits, m.group(2)) if len(digits) in (7, 9) else None
         if number:
             found.append((m.start(), number))
             taken.append(m.span())

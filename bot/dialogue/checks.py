@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from intents.labels import Intent
+from intents.understanding import Understanding
 from knowledge.patent_numbers import find_patent_numbers
 
 _QUESTION = re.compile(
@@ -134,3 +136,19 @@ def not_a_name(text: str) -> bool:
         or looks_like_patent_number(text)
         or looks_like_date(text)
     )
+
+
+def means_cancel(u: Understanding | None) -> bool:
+    """A wish to stop that a form may act on: the model's word is not enough alone (俺刚才说了啊
+    玉米脱粒机 reads as 不说了 to it), one of the rules' cancel words must be there too."""
+    return u is not None and u.intent is Intent.CANCEL and not u.weak and bool(u.matched)
+
+
+_CANCEL_YES = re.compile(
+    r"^(?:是|是的|对|嗯|好|好的|确定|确认|取消吧|不要了|yes|ok|okay|y)[，,。.!！\s]*$", re.IGNORECASE
+)
+
+
+def confirms_cancel(text: str) -> bool:
+    """A typed yes to 确定取消吗 (提交, which is_agreement takes, is no yes here)."""
+    return bool(_CANCEL_YES.match(text.strip()))

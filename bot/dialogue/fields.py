@@ -111,9 +111,10 @@ def extract_county(said: Said) -> str | None:
     u = said.understanding
     if u is None:
         return None
-    if u.entities.county_code:
-        return u.entities.county_code
-    return "outside" if u.entities.out_of_area else None
+    place = u.named_place or u.entities  # an answer names its place whatever the model makes of it
+    if place.county_code:
+        return place.county_code
+    return "outside" if place.out_of_area else None
 
 
 _DONT_KNOW = re.compile(r"不知道|不清楚|不确定|说不准|not sure|don'?t know|unknown", re.IGNORECASE)
@@ -160,7 +161,9 @@ _STANDING = (
         "patentee",
         re.compile(
             r"专利权人|我的专利|我们的专利|我公司的专利|我司的?专利|本公司的?专利|我们公司的专利|"
-            r"我家的专利|my patent|our patent|patentee|patent owner|we own",
+            r"我家的专利|俺的专利|俺家的专利|咱的专利|咱家的专利|自己的专利|是我发明的|我发明的|俺发明的|"
+            r"我就是发明|俺就是发明|发明的人就是我|我自己申请的|俺自己申请的|"
+            r"my patent|our patent|patentee|patent owner|we own|my own invention|I invented",
             re.IGNORECASE,
         ),
     ),

@@ -16,7 +16,6 @@ from bot.dialogue.fields import Field, Said
 from bot.dialogue.flows import field_of
 from bot.dialogue.model import Conversation, Draft, Outcome, Reply
 from bot.dialogue.steps import Steps
-from intents.labels import Intent
 
 _SKIP = re.compile(
     r"^(?:跳过|(?:暂时|目前|还)?(?:没有|没|无|暂无)(?:了|证据|文件|照片|专利号|号码)?|不用了?|算了|不需要|"
@@ -45,7 +44,7 @@ def fill(d: Steps, conv: Conversation, said: Said) -> Outcome:
             return corrected
     if fd.unknown and checks.is_unknown(text) and fd.extract(said) is None:
         return _unknown(d, conv, form.absorb(draft, said, skip=fd.name), fd, text)
-    if u is not None and u.intent is Intent.CANCEL and not u.weak and len(text) <= _CANCEL_SHORT:
+    if checks.means_cancel(u) and len(text) <= _CANCEL_SHORT:
         return d.confirm_cancel(conv)
     if u is not None and d.answers.aside(u, said.text, fd.name in ("patents", "claim")):
         answer = d.answers.for_intent(u, conv.language)
@@ -66,11 +65,13 @@ def fill(d: Steps, conv: Conversation, said: Said) -> Outcome:
     value = fd.answer(said)
     if value is None and fd.choices:
         value = form.typed_choice(d.texts, fd, text)
-    draft = form.absorb(draft, said, skip=fd.name)
+    absorbed = form.absorb(draft, said, skip=fd.name)
+    answered_another = absorbed.fields.keys() != draft.fields.keys()
+    draft = absorbed
     if fd.short and not recognised and checks.is_story(text):
         return _story(d, conv, draft, fd, text)
     if value is None:
-        if fd.choices:
+        if fd.choices and not answered_another:  # 电话139…, typed at a choice, is kept as the phone
             draft = form.note(draft, form.field_label(d.texts, draft.flow, fd.name, conv.language), text)
         conv = replace(conv, draft=draft)
         return Outcome(conv, (Reply(_not_understood(d, conv, fd)), *d.prompt(conv)))

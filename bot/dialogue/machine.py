@@ -176,12 +176,24 @@ class Dialogue:
             return self._idle(conv, said)
         if conv.state is State.CHOOSING_FLOW:
             return typed_while_choosing(self, conv, said)
-        if u.intent is Intent.CANCEL and not u.weak and conv.draft is not None:
+        if conv.state is State.CONFIRMING_CANCEL and conv.draft is not None:
+            return self._typed_while_confirming_cancel(conv, said)
+        if checks.means_cancel(u) and conv.draft is not None:
             return self.confirm_cancel(conv)
         answer = self.answers.for_intent(u, conv.language) if not u.weak else None
         if answer is not None:
             return Outcome(conv, (*answer.replies, *self.prompt(conv)), answer.effects)
         return Outcome(conv, (Reply(self.t(conv, "buttons.please")), *self.prompt(conv)))
+
+    def _typed_while_confirming_cancel(self, conv: Conversation, said: Said) -> Outcome:
+        """确定取消吗 answered in words: yes or another wish to stop drops the draft; anything else
+        was meant for the form (俺刚才说了啊 玉米脱粒机), so the form resumes and takes it."""
+        if checks.confirms_cancel(said.text) or checks.means_cancel(said.understanding):
+            return press(self, conv, "cancel:yes")
+        resumed = press(self, conv, "cancel:no").conversation
+        if resumed.state is State.CONFIRMING_CANCEL:
+            return Outcome(conv, (Reply(self.t(conv, "buttons.please")), *self.prompt(conv)))
+        return self._text(resumed, said)
 
     def _reviewing(self, conv: Conversation, said: Said) -> Outcome | None:
         """At the summary: a correction changes its field, plain agreement submits."""

@@ -259,6 +259,8 @@ OPENINGS = [
         id="pingyao-factory-copies-my-patent",
     ),
     pytest.param("我要投诉专利侵权", INF, {}, "respondent", id="plain-infringement-complaint"),
+    # my number on someone's goods is counterfeiting (facts 2.2: 未经许可在产品上标他人专利号)
+    pytest.param("有人冒用我的专利号在卖东西", CF, {}, "product", id="misused-number-selling-things"),
     pytest.param("投诉", INF, {}, "respondent", id="one-word-complaint"),
     pytest.param(
         "有人侵犯我的专利", INF, {"standing": "patentee"}, "respondent", id="someone-infringes-my-patent"
@@ -468,8 +470,8 @@ CHOICES = [
         "我想问问有人仿我的产品怎么办", "infringement", INF, {}, "respondent", id="question-or-complaint"
     ),
     pytest.param(
-        "Someone is selling fake patented goods in Yuci",
-        "infringement",
+        "Someone is selling fake patented goods in Yuci",  # fake goods, or a patent copied
+        "other_ip",
         OIP,
         {"ip_kind": "fake_goods", "county": "140702"},
         "contact",
@@ -483,14 +485,6 @@ CHOICES = [
         {"county": "140729"},
         "product",
         id="lingshi-misused-number",
-    ),
-    pytest.param(
-        "有人冒用我的专利号在卖东西",  # another's number on goods is counterfeiting (facts 2.2)
-        "counterfeit",
-        CF,
-        {},
-        "product",
-        id="misused-number-selling-things",
     ),
 ]
 
@@ -998,6 +992,22 @@ def test_cancel_confirmed_drops_the_draft(drive, texts, cancel, confirm):
     assert d.last_texts == [texts.get("cancel.done")] and "flow:infringement" in d.last_buttons
 
 
+@pytest.mark.parametrize("said", ["俺刚才说了啊 玉米脱粒机", "我刚才说过了，是脱粒机"])
+def test_saying_one_said_it_already_is_an_answer_not_a_wish_to_cancel(drive, said):
+    d = drive("平遥有家厂仿造我的专利产品", "宏达机械有限公司", said)
+    assert d.state is State.FILLING and "脱粒机" in d.conversation.draft.fields["product"]
+
+
+def test_words_typed_at_the_cancel_question_that_are_no_yes_go_to_the_form(drive):
+    d = drive("平遥有家厂仿造我的专利产品", "宏达机械有限公司", "取消")
+    assert d.state is State.CONFIRMING_CANCEL
+    d.step("不是 我是说产品是切割机")
+    assert d.state is State.FILLING and "切割机" in d.conversation.draft.fields["product"]
+    d.step("取消")
+    d.step("是")
+    assert d.state is State.IDLE and d.conversation.draft is None
+
+
 def test_cancel_at_the_summary_and_no_shows_the_summary_again(drive):
     d = drive("我要申请维权援助").answer(ANSWERS)
     before = frozen(d.conversation)
@@ -1396,3 +1406,8 @@ def test_a_file_sent_at_the_summary_is_added_to_the_evidence(drive, texts):
     d = drive("我想匿名举报假冒专利").answer(ANSWERS).run([File("late")])
     assert d.last_texts[0] != texts.get("file.no_form")
     assert [f["file_id"] for f in d.draft_fields["evidence"]] == ["late"]
+
+
+def test_a_respondent_named_with_its_county_fills_the_county_whatever_the_model_makes_of_the_name(drive):
+    d = drive("有人侵犯我的专利", "平遥县宏达机械有限公司")
+    assert d.conversation.draft.fields["county"] == "140728" and d.pending != "county"

@@ -54,6 +54,9 @@ def test_made_up_numbers_from_the_web_fail_the_check(made_up):
         ("二零一九 三零四五 六一二三 点叉", "201930456123.X"),
         ("专利号我找一下……2016 2 0661260.8", "201620661260.8"),
         ("ZL20222O646933.8", "202220646933.8"),
+        ("202320112233点5 这个专利", "202320112233.5"),
+        ("2020 3 1065020 X 查一下", "202031065020.X"),
+        ("CN 113 456 789 A 这个发明", "CN113456789A"),
     ],
 )
 def test_numbers_are_recognised_in_every_form_people_type(typed, normalized):
@@ -127,3 +130,8 @@ def test_the_term_estimate_from_a_number_uses_its_filing_year():
 def test_a_2021_design_number_alone_cannot_tell_ten_from_fifteen_years():
     term = estimate_term(parse_patent_number("202130123456"))  # type: ignore[arg-type]
     assert term.years is None and term.note == "design_2021_depends_on_date"
+
+
+@pytest.mark.parametrize("text", ["下午3点5分到", "2019年3点5", "202031065021 X光机"])
+def test_a_time_with_dian_or_an_x_that_is_not_the_check_digit_is_not_part_of_a_number(text):
+    assert all(not p.normalized.endswith((".5", ".X")) for p in find_patent_numbers(text))

@@ -97,6 +97,9 @@ def test_a_place_on_a_label_or_named_for_distance_is_no_ones_place(understander,
         ("云竹湖边的农家乐卖仿我专利的鱼竿", "140721"),
         ("山西示范区晋中开发区一家企业侵犯我们专利", "140702"),
         ("麻田八路军总部旧址旁边有人卖仿冒的纪念品", "140722"),
+        ("大学城快递站旁边的小摊在卖仿我们专利的收纳盒", "140702"),
+        ("被农大东门那家店复刻了我的专利", "140703"),
+        ("shop in Dazhai village sell copy of my patent thermos", "140724"),
     ],
 )
 def test_landmarks_name_their_county(understander, text, code):
@@ -116,3 +119,14 @@ def test_a_landmark_placed_in_a_town_of_another_county_stops_the_build():
     assert build.landmark_rows([good], units) == [("王家大院", "140729", "landmark", "s")]
     with pytest.raises(SystemExit, match="not in county"):
         build.landmark_rows([{**good, "county_code": "140727"}], units)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("fake Pingyao beef in market in Yuci, not from Pingyao beef factory", "140702"),
+        ("I sell Pingyao beef online", None),
+    ],
+)
+def test_a_product_named_after_a_place_in_english_is_not_that_place(understander, text, code):
+    assert county(understander, text) == code
