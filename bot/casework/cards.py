@@ -17,7 +17,7 @@ from bot.dialogue.states import FlowKind
 from bot.dialogue.texts import Texts
 from bot.leads import foreign
 from bot.leads.models import LeadRow
-from bot.privacy import mask_name, mask_phone
+from bot.privacy import mask_identity, mask_name, mask_phone
 
 FIELD_LIMIT = 600
 """Characters of one field shown on a card: a card with its history and buttons must stay within
@@ -36,6 +36,8 @@ SHOWN_FIELDS = (
     "shop",
     "description",
 )
+ABOUT_THE_RESPONDENT = frozenset({"respondent", "product", "patents", "fair", "shop"})
+"""Fields that describe the other side, shown as written; the rest may name the reporter."""
 ACTION_CODES: dict[Action, str] = {
     Action.ACCEPT: "ac",
     Action.TRANSFER: "tr",
@@ -127,6 +129,8 @@ def card(
     for name in SHOWN_FIELDS:
         if name in lead.fields and lead.fields[name] not in (None, "", []):
             value = staff_value(texts, flow, name, lead.fields[name], "zh")
+            if (lead.confidential or lead.anonymous) and name not in ABOUT_THE_RESPONDENT:
+                value = mask_identity(value, lead.contact_name, lead.contact_phone)
             value = value if len(value) <= FIELD_LIMIT else value[:FIELD_LIMIT] + "…"
             lines.append(f"{escape(t('field.' + name))}：{escape(value)}")
     lines.append(f"{t('staff.contact')}：{escape(contact_line(texts, lead))}")

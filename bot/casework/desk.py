@@ -36,6 +36,10 @@ IN_FLIGHT = ("claimed", "sending")
 IN_FLIGHT_WAITS = (0.2, 0.5, 1.0)
 """Seconds to wait, in turn, for the outbox to record a message a press or reply already answers."""
 
+CONFIRM_FINE_ABOVE_FEN = 250_000 * 100
+"""A fine above 25 万元, the cap where there is no illegal gain (facts 1.21), is typed twice: a
+slip (3000万 for 3000) goes straight into the month's totals and the public disclosure."""
+
 
 @dataclass(frozen=True)
 class StaffPress:
@@ -345,11 +349,29 @@ class Desk:
         if step in PICKS:
             return True
         words = read_words(step, reply.text, Action(prompt.action), self.config.casework.reject_reasons)
-        if words.error:
-            await self._ask(session, prompt, lead, words.error)
+        error = words.error
+        if error is None and step is Step.CASE_NUMBER and words.value:
+            error = await self._case_number_taken(session, lead, str(words.value))
+        if error is None and step is Step.FINE and self._fine_to_confirm(prompt, words.value):
+            prompt.data = {**prompt.data, "fine_to_confirm": words.value}
+            error = "prompt.fine_confirm"
+
+        if error:
+            await self._ask(session, prompt, lead, error)
             return True
         await self._advance(session, prompt, lead, words.value)
         return True
+
+    @staticmethod
+    def _fine_to_confirm(prompt: StaffPromptRow, fen: object) -> bool:
+        """Above the cap and not yet typed twice in a row."""
+        above = isinstance(fen, int) and fen > CONFIRM_FINE_ABOVE_FEN
+        return above and prompt.data.get("fine_to_confirm") != fen
+
+    async def _case_number_taken(self, session: AsyncSession, lead: LeadRow, number: str) -> str | None:
+        """A 立案号 names one case: typed twice (平知执立〔2026〕7号 for two leads), it is asked again."""
+        query = select(LeadRow.id).where(LeadRow.case_number == number, LeadRow.id != lead.id).limit(1)
+        return "prompt.case_number_taken" if (await session.execute(query)).first() else None
 
     async def _advance(
         self, session: AsyncSession, prompt: StaffPromptRow, lead: LeadRow, value: Any

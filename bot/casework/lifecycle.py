@@ -92,6 +92,7 @@ class Guard(StrEnum):
     NOT_TRANSFERRED_IN = "not_transferred_in"
     NOT_CITY_ASSIGNED = "not_city_assigned"
     OTHER_IP = "other_ip"
+    COUNTERFEIT = "counterfeit"  # only 假冒他人专利 can be a crime (facts 9.1): 移送公安
     NOT_FILED = "not_filed"  # a kind that is never filed as a case (assistance, other IP): 办结
     FILED_HERE = "filed_here"  # the lead's kind is filed by its county
     FILED_BY_CITY = "filed_by_city"  # the lead's kind is filed by the city bureau (facts 2.6)
@@ -173,8 +174,8 @@ def _rules() -> list[Rule]:
         Rule(S.FILED, A.CLOSE, S.CLOSED, CITY, N.OUTCOME, guards=(G.FILED_BY_CITY,)),
         Rule(S.FILED, A.EXTEND, S.FILED, STAFF, N.REASON, guards=(G.FILED_HERE, G.EXTENDABLE)),
         Rule(S.FILED, A.EXTEND, S.FILED, CITY, N.REASON, guards=(G.FILED_BY_CITY, G.EXTENDABLE)),
-        Rule(S.FILED, A.POLICE, S.POLICE, STAFF, N.REASON, guards=(G.FILED_HERE,)),
-        Rule(S.FILED, A.POLICE, S.POLICE, CITY, N.REASON, guards=(G.FILED_BY_CITY,)),
+        Rule(S.FILED, A.POLICE, S.POLICE, STAFF, N.REASON, guards=(G.FILED_HERE, G.COUNTERFEIT)),
+        Rule(S.FILED, A.POLICE, S.POLICE, CITY, N.REASON, guards=(G.FILED_BY_CITY, G.COUNTERFEIT)),
         Rule(S.FILED, A.REQUEST_INFO, S.AWAITING_INFO, STAFF, N.QUESTION, guards=(G.FILED_HERE,)),
         Rule(S.FILED, A.REQUEST_INFO, S.AWAITING_INFO, CITY, N.QUESTION, guards=(G.FILED_BY_CITY,)),
         Rule(S.REVIEW, A.REOPEN, S.ACCEPTED, CITY, N.REASON),
@@ -229,6 +230,7 @@ def _holds(guard: Guard, lead: LeadFacts) -> bool:
         Guard.NOT_TRANSFERRED_IN: not lead.transferred_in,
         Guard.NOT_CITY_ASSIGNED: not lead.city_assigned,
         Guard.OTHER_IP: lead.kind == "other_ip",
+        Guard.COUNTERFEIT: lead.kind == "counterfeit",
         Guard.NOT_FILED: lead.filing is Filing.NONE,
         Guard.FILED_HERE: lead.filing is Filing.COUNTY,
         Guard.FILED_BY_CITY: lead.filing is Filing.CITY,

@@ -70,6 +70,10 @@ class DisclosedCase:
     penalty: str
 
 
+_PERSON_ROLE = re.compile(r"^(个体工商户|个体户|自然人|当事人|业主|经营者)[：:\s]*")
+"""Words staff write before a person's name; kept, while the name is masked."""
+
+
 def public_party(name: str | None) -> str:
     """An organisation as named; anyone else as a natural person, masked to the surname (张某).
     When in doubt it is masked: disclosing too little is the safe error."""
@@ -78,6 +82,9 @@ def public_party(name: str | None) -> str:
         return "（未填写）"
     if _ORGANISATION.search(name) and len(name) > 3:
         return name
+    role = _PERSON_ROLE.match(name)
+    if role and name[role.end() :].strip():
+        return role.group(1) + public_party(name[role.end() :])  # 个体户张某某 → 个体户张某
     surname = next((s for s in _COMPOUND_SURNAMES if name.startswith(s) and len(name) > 2), name[0])
     return f"{surname}某"
 

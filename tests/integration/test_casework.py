@@ -502,3 +502,55 @@ async def test_a_press_that_outruns_the_outbox_still_reaches_its_card(desk_hotli
     _, tracking = await submitted(desk_hotline, office, 91)
     answer = await asyncio.wait_for(presses[0], 5)
     assert "已受理" in answer.text and (await lead_of(db, tracking)).status == "accepted"
+
+
+async def test_a_confidential_reporters_name_and_phone_in_their_own_words_are_masked_on_the_card(
+    desk_hotline, db
+):
+    groups = Groups()
+    office = Office(desk_hotline, groups)
+    opening = (
+        "举报假冒专利：平遥县城一家超市卖的保温杯标着专利号，其实根本没有专利。我叫李四，电话13812345678"
+    )
+    _, tracking = await submitted(desk_hotline, office, 83, (opening, *COUNTERFEIT[1:4], "!submit"))
+    lead = await lead_of(db, tracking)
+    assert lead.confidential and lead.contact_phone == "13812345678"
+    for chat in (PINGYAO_CHAT, CITY_CHAT):
+        text = groups.card(chat, tracking).text
+        assert "13812345678" not in text and "李四" not in text and "我叫李*" in text
+
+
+async def test_a_case_number_already_given_to_another_lead_is_asked_again(desk_hotline, db):
+    groups = Groups()
+    office = Office(desk_hotline, groups)
+    trackings = []
+    for chat in (84, 85):
+        _, tracking = await submitted(desk_hotline, office, chat, COUNTERFEIT)
+        await office.act(PINGYAO_STAFF, PINGYAO_CHAT, tracking, "受理")
+        await office.act(PINGYAO_STAFF, PINGYAO_CHAT, tracking, "立案")
+        await office.reply(PINGYAO_STAFF, PINGYAO_CHAT, "平知执立〔2026〕7号")
+        trackings.append(tracking)
+    first, second = [await lead_of(db, t) for t in trackings]
+    assert first.case_number == "平知执立〔2026〕7号" and second.status == "accepted"
+    assert "已用于另一条线索" in groups.last(PINGYAO_CHAT).text
+    await office.reply(PINGYAO_STAFF, PINGYAO_CHAT, "平知执立〔2026〕8号")
+    assert (await lead_of(db, trackings[1])).case_number == "平知执立〔2026〕8号"
+
+
+@pytest.mark.parametrize(("typed", "fen"), [(("3000万", "3000"), 300_000), (("30万", "30万"), 30_000_000)])
+async def test_a_fine_above_the_cap_without_gains_is_typed_twice_before_it_counts(
+    desk_hotline, db, typed, fen
+):
+    groups = Groups()
+    office = Office(desk_hotline, groups)
+    _, tracking = await submitted(desk_hotline, office, 86, COUNTERFEIT)
+    for label in ("受理", "立案"):
+        await office.act(PINGYAO_STAFF, PINGYAO_CHAT, tracking, label)
+    await office.reply(PINGYAO_STAFF, PINGYAO_CHAT, "自动")
+    await office.act(PINGYAO_STAFF, PINGYAO_CHAT, tracking, "结案")
+    await office.pick(PINGYAO_STAFF, PINGYAO_CHAT, "行政处罚")
+    await office.reply(PINGYAO_STAFF, PINGYAO_CHAT, typed[0])
+    assert "超过 25 万元" in groups.last(PINGYAO_CHAT).text
+    await office.reply(PINGYAO_STAFF, PINGYAO_CHAT, typed[1])
+    await office.reply(PINGYAO_STAFF, PINGYAO_CHAT, "平遥县好运来超市有限公司")
+    assert (await lead_of(db, tracking)).fine_fen == fen

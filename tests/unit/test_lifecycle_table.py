@@ -83,6 +83,7 @@ def test_every_decision_is_a_rule_of_the_table_or_a_refusal(status, action, role
         (Status.FILED, Action.CLOSE, Role.QUEUE, "infringement", Refusal.NOT_ALLOWED),
         (Status.FILED, Action.CLOSE, Role.CITY, "infringement", Status.CLOSED),
         (Status.FILED, Action.POLICE, Role.QUEUE, "counterfeit", Status.POLICE),
+        (Status.FILED, Action.POLICE, Role.CITY, "infringement", Refusal.NOT_ALLOWED),  # no crime (9.1)
         (Status.FILED, Action.REQUEST_INFO, Role.QUEUE, "counterfeit", Status.AWAITING_INFO),
         (Status.AWAITING_INFO, Action.INFO_DONE, Role.CITIZEN, "infringement", Status.ACCEPTED),
         (Status.AWAITING_INFO, Action.INFO_DONE, Role.QUEUE, "infringement", Status.ACCEPTED),
