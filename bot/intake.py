@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.casework.amend import amend
+from bot.casework.amend import add_evidence, amend
 from bot.casework.cases import Cases
 from bot.casework.citizen import CitizenDesk
 from bot.casework.evidence import EvidenceStore, Fetched
@@ -27,6 +27,7 @@ from bot.casework.relay import Relays, link_evidence
 from bot.config import Config
 from bot.dialogue.machine import Dialogue
 from bot.dialogue.model import (
+    AddEvidence,
     AmendLead,
     Conversation,
     Effect,
@@ -199,6 +200,8 @@ class Intake:
             return [await self.relays.open_human(session, chat_id, effect.language, now, form_open)]
         if isinstance(effect, AmendLead):
             return [await amend(session, self.cases, chat_id, effect)]
+        if isinstance(effect, AddEvidence):
+            return [await add_evidence(session, self.cases, chat_id, effect)]
         return [await self._submit(session, effect, chat_id)]
 
     async def _submit(self, session: AsyncSession, effect: SubmitLead, chat_id: int) -> Reply:

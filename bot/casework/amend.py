@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.casework.cases import Cases
 from bot.casework.lifecycle import ENDS, Status
-from bot.dialogue.model import AmendLead, Reply
+from bot.casework.relay import link_evidence
+from bot.dialogue.model import AddEvidence, AmendLead, Reply
 from bot.leads import store
 from bot.leads.models import LeadRow
 from bot.notify import outbox
@@ -64,6 +65,23 @@ async def _new_phone(
     _tell_staff(session, cases, lead, t("desk.amend.phone", tracking=lead.tracking_number))
     await cases.refresh_cards(session, lead)
     return Reply(t("amend.ack_phone", language, tracking=lead.tracking_number))
+
+
+async def add_evidence(session: AsyncSession, cases: Cases, chat_id: int, effect: AddEvidence) -> Reply:
+    """The file joins the latest open lead's evidence (查看证据 shows it) and its staff are told."""
+    t, language = cases.texts.get, effect.language
+    lead = await latest_open_lead(session, chat_id)
+    if lead is None:
+        return Reply(t("evidence_late.no_lead", language))
+    await session.flush()  # the file's row, kept as it arrived, is linked below
+    await link_evidence(session, lead, [effect.evidence.file_id])
+    lead.evidence_count += 1
+    name = effect.evidence.name or effect.evidence.kind
+    await store.add_event(session, lead, "citizen", "evidence_added", {"file": effect.evidence.file_id})
+    told = t("desk.evidence_late", tracking=lead.tracking_number, name=escape(name))
+    _tell_staff(session, cases, lead, told)
+    await cases.refresh_cards(session, lead)
+    return Reply(t("evidence_late.ack", language, tracking=lead.tracking_number))
 
 
 def _tell_staff(session: AsyncSession, cases: Cases, lead: LeadRow, html_text: str) -> None:

@@ -20,6 +20,7 @@ from bot.dialogue.fields import Said
 from bot.dialogue.filling import fill
 from bot.dialogue.flows import FLOW_OF_INTENT, applicable, field_of
 from bot.dialogue.model import (
+    AddEvidence,
     AmendLead,
     Button,
     Conversation,
@@ -145,6 +146,9 @@ class Dialogue:
 
     def _file(self, conv: Conversation, inbound: Inbound) -> Outcome:
         draft, ev = conv.draft, inbound.evidence
+        recent = conv.submitted_at is not None and inbound.now - conv.submitted_at <= AMEND_WITHIN
+        if draft is None and ev is not None and recent and conv.state is State.IDLE:
+            return Outcome(conv, (), (AddEvidence(ev, conv.language),))
         if draft is None or ev is None or conv.state not in (State.FILLING, State.CONFIRMING):
             return Outcome(conv, (Reply(self.t(conv, "file.no_form")), *self.prompt(conv)))
         files = [*draft.fields.get("evidence", []), ev.to_dict()]

@@ -131,7 +131,16 @@ class AmendLead:
     language: str
 
 
-Effect = SubmitLead | LookupPatents | ShowStatus | OpenRelay | AmendLead
+@dataclass(frozen=True)
+class AddEvidence:
+    """A file sent soon after the submit with no form open (对了还有一张照片): evidence for the
+    citizen's latest open lead, not the start of a new report."""
+
+    evidence: Evidence
+    language: str
+
+
+Effect = SubmitLead | LookupPatents | ShowStatus | OpenRelay | AmendLead | AddEvidence
 
 
 @dataclass(frozen=True)

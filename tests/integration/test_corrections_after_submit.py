@@ -10,9 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.composition import build_hotline
+from bot.dialogue.model import Evidence, Inbound, InboundKind
 from bot.hotline import Hotline
+from bot.intake import Incoming
 from bot.leads import store
-from bot.leads.models import LeadEventRow
+from bot.leads.models import EvidenceRow, LeadEventRow
 from tests.integration.conftest import CITY_CHAT, COMPLAINT, PINGYAO_CHAT, Citizen, staffed
 from tests.integration.test_casework import Groups, Office, lead_of
 
@@ -97,3 +99,21 @@ async def test_a_correction_with_no_open_lead_says_so_plainly(hotline, db):
     [reply] = await citizen.send("号码写错了，应该是13912345679")
     assert reply == hotline.texts.get("amend.no_lead")
     assert (await lead_of(db, tracking)).contact_phone == "13912345678"
+
+
+async def test_a_photo_sent_soon_after_the_submit_joins_the_lead_as_evidence_not_a_new_report(hotline, db):
+    _, office, groups, tracking = await submitted(hotline)
+    before = (await lead_of(db, tracking)).evidence_count
+    photo = Inbound(InboundKind.FILE, hotline.clock(), "", Evidence("file-late", "photo", "发票.jpg"))
+    [reply] = await hotline.intake.handle(Incoming(51, photo, 51_900))
+    await office.worker.drain()
+    assert tracking in reply.text
+    lead = await lead_of(db, tracking)
+    assert lead.evidence_count == before + 1
+    assert [e.action for e in await events(db, tracking)][-1] == "evidence_added"
+    async with db.transaction() as s:
+        row = (await s.execute(select(EvidenceRow).where(EvidenceRow.file_id == "file-late"))).scalar_one()
+        assert row.lead_id == lead.id
+        assert len(await store.leads_of_chat(s, 51)) == 1
+    for chat in (PINGYAO_CHAT, CITY_CHAT):
+        assert any("补充了一份证据" in m.text for m in groups.in_chat(chat))
