@@ -42,6 +42,9 @@ def fill(d: Steps, conv: Conversation, said: Said) -> Outcome:
         corrected = correct(d, conv, said, correction)
         if corrected is not None:
             return corrected
+    anonymous = _turns_anonymous(draft, fd, said)
+    if anonymous is not None:
+        return d.advance(conv, anonymous)
     if fd.unknown and checks.is_unknown(text) and fd.extract(said) is None:
         return _unknown(d, conv, form.absorb(draft, said, skip=fd.name), fd, text)
     if checks.means_cancel(u) and len(text) <= _CANCEL_SHORT:
@@ -82,6 +85,16 @@ def fill(d: Steps, conv: Conversation, said: Said) -> Outcome:
         conv = replace(conv, draft=draft)
         return Outcome(conv, (Reply(d.t(conv, error)), *d.prompt(conv)))
     return d.advance(conv, draft.with_field(fd.name, value))
+
+
+def _turns_anonymous(draft: Draft, fd: Field, said: Said) -> Draft | None:
+    """那还是匿名吧, typed where the name or phone is asked: the report becomes anonymous (where the
+    flow allows it) and what was given of the contact is dropped, rather than stored as a name."""
+    contact = field_of(draft.flow, "contact")
+    if fd.name not in ("name", "phone") or contact is None or contact.extract(said) != "anonymous":
+        return None
+    fields = {k: v for k, v in draft.fields.items() if k not in ("name", "phone")}
+    return replace(draft, fields={**fields, "contact": "anonymous"})
 
 
 def _question(d: Steps, conv: Conversation, fd: Field, said: Said) -> Outcome:

@@ -3,6 +3,7 @@ counties with the most overdue leads named (通报). Within Telegram's 4096 char
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from bot.reports.build import KIND_LABELS, STAGE_LABELS, Report
@@ -18,6 +19,16 @@ def _percent(value: Cell) -> str:
 
 def _number(value: Cell) -> str:
     return "—" if value is None else str(value)
+
+
+def most_overdue(rows: Sequence[Sequence[Cell]], named: int = NAMED_COUNTIES) -> list[tuple[str, int]]:
+    """The counties to name, most overdue leads first: the first `named`, and any tied with the
+    last of them (naming 太谷 and leaving out 祁县 with as many would be arbitrary)."""
+    counts = sorted(((str(r[0]), int(r[1] or 0)) for r in rows if int(r[1] or 0) > 0), key=lambda p: -p[1])
+    if not counts:
+        return []
+    least = counts[min(named, len(counts)) - 1][1]
+    return [pair for pair in counts if pair[1] >= least]
 
 
 def summary(report: Report) -> str:
@@ -50,7 +61,7 @@ def summary(report: Report) -> str:
     overdue = [r for r in report.table("overdue").rows if int(r[1] or 0) > 0]
     supervised = sum(int(r[3] or 0) for r in report.table("overdue").rows)
     if overdue:
-        named = "、".join(f"{r[0]}（{r[1]} 条）" for r in overdue[:NAMED_COUNTIES])
+        named = "、".join(f"{name}（{n} 条）" for name, n in most_overdue(overdue))
         count = sum(int(r[1] or 0) for r in overdue)
         lines.append(f"⚠️ 超期线索 {count} 条，市局督办 {supervised} 次。")
         lines.append(f"通报：超期最多的是 {escape(named)}")

@@ -1411,3 +1411,11 @@ def test_a_file_sent_at_the_summary_is_added_to_the_evidence(drive, texts):
 def test_a_respondent_named_with_its_county_fills_the_county_whatever_the_model_makes_of_the_name(drive):
     d = drive("有人侵犯我的专利", "平遥县宏达机械有限公司")
     assert d.conversation.draft.fields["county"] == "140728" and d.pending != "county"
+
+
+def test_asking_to_stay_anonymous_where_the_name_is_asked_makes_the_report_anonymous(drive):
+    d = drive("举报假冒专利：平遥县城一家超市卖的保温杯标着专利号")
+    d.answer({**ANSWERS, "name": "那还是匿名吧"})
+    assert d.state is State.CONFIRMING
+    assert d.conversation.draft.fields["contact"] == "anonymous" and "name" not in d.conversation.draft.fields
+    assert "phone" not in d.conversation.draft.fields
