@@ -10,6 +10,7 @@ at all. Staff actions are the desk's (`bot/casework/desk.py`).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -49,6 +50,14 @@ from bot.patent_reply import patent_reply
 from intents.understander import Understander
 
 log = logging.getLogger(__name__)
+
+
+_INFO_DONE = re.compile(
+    r"^\s*(?:补充完毕|补充完了|补充好了|材料补充完毕|完毕|好了|发完了|传完了|就这些|就这些了|没有了|都发了|"
+    r"done|finished)[。.!！\s]*$",
+    re.IGNORECASE,
+)
+"""What a citizen types, instead of pressing 补充完毕, when they have sent all the material asked for."""
 
 
 @dataclass(frozen=True)
@@ -181,6 +190,12 @@ class Intake:
         if inbound.kind is InboundKind.COMMAND and inbound.text in ("cancel", "end"):
             await self.relays.end(session, relay, by_staff=False)
             return [Reply(self.texts.get("relay.ended", relay.language))]
+        typed_done = inbound.kind is InboundKind.TEXT and _INFO_DONE.match(inbound.text)
+        if relay.kind == "info" and relay.lead_id and typed_done:
+            lead = await session.get(LeadRow, relay.lead_id)
+            if lead is not None:  # 补充完毕 typed: as the button under each acknowledgement
+                done = f"cz:id:{lead.tracking_number}"
+                return await self.citizen.press(session, chat_id, done, conv.language)
         if inbound.kind in (InboundKind.TEXT, InboundKind.FILE) and (
             inbound.text.strip() or inbound.evidence
         ):

@@ -554,3 +554,19 @@ async def test_a_fine_above_the_cap_without_gains_is_typed_twice_before_it_count
     await office.reply(PINGYAO_STAFF, PINGYAO_CHAT, typed[1])
     await office.reply(PINGYAO_STAFF, PINGYAO_CHAT, "平遥县好运来超市有限公司")
     assert (await lead_of(db, tracking)).fine_fen == fen
+
+
+@pytest.mark.parametrize("typed", ["补充完毕", "发完了！"])
+async def test_typing_that_the_material_is_all_sent_ends_the_wait_like_the_button(desk_hotline, db, typed):
+    groups = Groups()
+    office = Office(desk_hotline, groups)
+    citizen, tracking = await submitted(desk_hotline, office, 87)
+    await office.act(PINGYAO_STAFF, PINGYAO_CHAT, tracking, "受理")
+    await office.act(PINGYAO_STAFF, PINGYAO_CHAT, tracking, "补充材料")
+    await office.reply(PINGYAO_STAFF, PINGYAO_CHAT, "请提供购买凭证")
+    await citizen.send("凭证在这")
+    await citizen.send(typed)
+    await office.worker.drain()
+    assert (await lead_of(db, tracking)).status == "accepted"
+    relayed = [m.text for m in groups.in_chat(PINGYAO_CHAT) if "市民补充材料" in m.text]
+    assert len(relayed) == 1 and typed not in relayed[0]
