@@ -204,9 +204,14 @@ def validate_name(value: Any) -> str | None:
         or checks.looks_like_link(text)
         or "@" in text
         or checks.is_question(text)
+        or _NOT_IN_A_NAME.search(text)
     ):
         return "error.name"
     return None
+
+
+_NOT_IN_A_NAME = re.compile(r"需要|帮助|帮忙|咨询|投诉|举报|专利|侵权|取证|材料|我要|我想|请问|麻烦")
+"""Words of a request, never of a name: 需要法律咨询和取证帮助 typed where the name is asked."""
 
 
 def extract_phone(said: Said) -> str | None:

@@ -1419,3 +1419,9 @@ def test_asking_to_stay_anonymous_where_the_name_is_asked_makes_the_report_anony
     assert d.state is State.CONFIRMING
     assert d.conversation.draft.fields["contact"] == "anonymous" and "name" not in d.conversation.draft.fields
     assert "phone" not in d.conversation.draft.fields
+
+
+def test_a_request_typed_where_the_name_is_asked_is_not_taken_for_a_name(drive):
+    d = drive("平遥有家厂仿造我的专利产品")
+    d.answer({**ANSWERS, "name": "需要法律咨询和取证帮助"})
+    assert d.pending == "name" and "name" not in d.conversation.draft.fields
