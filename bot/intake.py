@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +25,7 @@ from bot.casework.amend import add_evidence, amend
 from bot.casework.cases import Cases
 from bot.casework.citizen import CitizenDesk
 from bot.casework.evidence import EvidenceStore, Fetched
+from bot.casework.lifecycle import ENDS, Status
 from bot.casework.relay import Relays, link_evidence
 from bot.config import Config
 from bot.dialogue.machine import Dialogue
@@ -47,6 +49,7 @@ from bot.leads.models import LeadRow, ProcessedUpdateRow, to_local, utcnow
 from bot.leads.submit import create_lead
 from bot.notify import outbox
 from bot.patent_reply import patent_reply
+from intents.entities import find_tracking_numbers
 from intents.understander import Understander
 
 log = logging.getLogger(__name__)
@@ -58,6 +61,17 @@ _INFO_DONE = re.compile(
     re.IGNORECASE,
 )
 """What a citizen types, instead of pressing 补充完毕, when they have sent all the material asked for."""
+_REVIEW = re.compile(r"申请复核|要求复核|我要复核|请求复核|重新处理|request (?:a )?review", re.IGNORECASE)
+
+
+async def _ended_lead(session: AsyncSession, chat_id: int, tracking: list[str]) -> str | None:
+    """The tracking number of the lead a typed 申请复核 is about: the one named, if it is this
+    chat's, else the chat's latest lead if it has ended; None when there is none to review."""
+    query = select(LeadRow).where(LeadRow.chat_id == chat_id).order_by(LeadRow.id.desc())
+    if tracking:
+        query = query.where(LeadRow.tracking_number == tracking[0].upper())
+    lead = (await session.execute(query.limit(1))).scalar_one_or_none()
+    return lead.tracking_number if lead is not None and Status(lead.status) in ENDS else None
 
 
 @dataclass(frozen=True)
@@ -184,6 +198,10 @@ class Intake:
                 return [comment]
         if conv.draft is not None:
             return None
+        if inbound.kind is InboundKind.TEXT and _REVIEW.search(inbound.text):
+            ended = await _ended_lead(session, chat_id, find_tracking_numbers(inbound.text.lower()))
+            if ended is not None:  # 申请复核 typed: as the button offered with the result
+                return await self.citizen.press(session, chat_id, f"cz:rv:{ended}", conv.language)
         relay = await self.relays.active(session, chat_id)
         if relay is None:
             return None

@@ -570,3 +570,17 @@ async def test_typing_that_the_material_is_all_sent_ends_the_wait_like_the_butto
     assert (await lead_of(db, tracking)).status == "accepted"
     relayed = [m.text for m in groups.in_chat(PINGYAO_CHAT) if "市民补充材料" in m.text]
     assert len(relayed) == 1 and typed not in relayed[0]
+
+
+@pytest.mark.parametrize("typed", ["我对处理结果不满意，要求复核", "申请复核 {tracking}"])
+async def test_a_review_asked_for_in_words_is_taken_like_the_button(desk_hotline, db, typed):
+    groups = Groups()
+    office = Office(desk_hotline, groups)
+    citizen, tracking = await submitted(desk_hotline, office, 88)
+    await office.act(PINGYAO_STAFF, PINGYAO_CHAT, tracking, "不予受理")
+    await office.reply(PINGYAO_STAFF, PINGYAO_CHAT, "不属于专利侵权纠纷")
+    assert (await lead_of(db, tracking)).status == "rejected"
+    await citizen.send(typed.format(tracking=tracking))
+    await office.worker.drain()
+    lead = await lead_of(db, tracking)
+    assert lead.status == "review" and lead.reviewed
