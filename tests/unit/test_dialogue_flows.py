@@ -497,7 +497,7 @@ def test_a_weak_or_ambiguous_opening_offers_flows_and_keeps_what_it_said(
     assert d.state is State.CHOOSING_FLOW and d.conversation.draft is None
     assert d.last_texts == [texts.get("flow.choose", d.conversation.language)]
     offered = d.last_buttons
-    assert offered[0] == f"flow:{offered_first}"
+    assert f"flow:{offered_first}" in offered[:2]  # the two likeliest first; their order is the model's
     assert sorted(offered) == sorted(f"flow:{k.value}" for k in FlowKind)
     d.step(Press(f"flow:{chosen.value}"))
     assert d.state is State.FILLING and d.conversation.draft.flow is chosen
