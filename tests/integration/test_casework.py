@@ -504,6 +504,17 @@ async def test_a_press_that_outruns_the_outbox_still_reaches_its_card(desk_hotli
     assert "已受理" in answer.text and (await lead_of(db, tracking)).status == "accepted"
 
 
+async def lead_in_pingyao(hotline, chat: int, *labels: str, steps: tuple[str, ...] = COMPLAINT):
+    """A lead submitted from `chat` and taken through the card buttons `labels` by 平遥's officer:
+    (groups, office, citizen, tracking)."""
+    groups = Groups()
+    office = Office(hotline, groups)
+    citizen, tracking = await submitted(hotline, office, chat, steps)
+    for label in labels:
+        await office.act(PINGYAO_STAFF, PINGYAO_CHAT, tracking, label)
+    return groups, office, citizen, tracking
+
+
 async def test_a_confidential_reporters_name_and_phone_in_their_own_words_are_masked_on_the_card(
     desk_hotline, db
 ):
@@ -541,11 +552,7 @@ async def test_a_case_number_already_given_to_another_lead_is_asked_again(desk_h
 async def test_a_fine_above_the_cap_without_gains_is_typed_twice_before_it_counts(
     desk_hotline, db, typed, fen
 ):
-    groups = Groups()
-    office = Office(desk_hotline, groups)
-    _, tracking = await submitted(desk_hotline, office, 86, COUNTERFEIT)
-    for label in ("受理", "立案"):
-        await office.act(PINGYAO_STAFF, PINGYAO_CHAT, tracking, label)
+    groups, office, _, tracking = await lead_in_pingyao(desk_hotline, 86, "受理", "立案", steps=COUNTERFEIT)
     await office.reply(PINGYAO_STAFF, PINGYAO_CHAT, "自动")
     await office.act(PINGYAO_STAFF, PINGYAO_CHAT, tracking, "结案")
     await office.pick(PINGYAO_STAFF, PINGYAO_CHAT, "行政处罚")
@@ -558,11 +565,7 @@ async def test_a_fine_above_the_cap_without_gains_is_typed_twice_before_it_count
 
 @pytest.mark.parametrize("typed", ["补充完毕", "发完了！"])
 async def test_typing_that_the_material_is_all_sent_ends_the_wait_like_the_button(desk_hotline, db, typed):
-    groups = Groups()
-    office = Office(desk_hotline, groups)
-    citizen, tracking = await submitted(desk_hotline, office, 87)
-    await office.act(PINGYAO_STAFF, PINGYAO_CHAT, tracking, "受理")
-    await office.act(PINGYAO_STAFF, PINGYAO_CHAT, tracking, "补充材料")
+    groups, office, citizen, tracking = await lead_in_pingyao(desk_hotline, 87, "受理", "补充材料")
     await office.reply(PINGYAO_STAFF, PINGYAO_CHAT, "请提供购买凭证")
     await citizen.send("凭证在这")
     await citizen.send(typed)
@@ -574,10 +577,7 @@ async def test_typing_that_the_material_is_all_sent_ends_the_wait_like_the_butto
 
 @pytest.mark.parametrize("typed", ["我对处理结果不满意，要求复核", "申请复核 {tracking}"])
 async def test_a_review_asked_for_in_words_is_taken_like_the_button(desk_hotline, db, typed):
-    groups = Groups()
-    office = Office(desk_hotline, groups)
-    citizen, tracking = await submitted(desk_hotline, office, 88)
-    await office.act(PINGYAO_STAFF, PINGYAO_CHAT, tracking, "不予受理")
+    _, office, citizen, tracking = await lead_in_pingyao(desk_hotline, 88, "不予受理")
     await office.reply(PINGYAO_STAFF, PINGYAO_CHAT, "不属于专利侵权纠纷")
     assert (await lead_of(db, tracking)).status == "rejected"
     await citizen.send(typed.format(tracking=tracking))
