@@ -100,6 +100,17 @@ def is_greeting(text: str) -> bool:
     return bool(_GREETING.match(text.strip()))
 
 
+_WHERE_WERE_WE = re.compile(
+    r"说到哪|填到哪|到哪(?:儿|里)?了|哪一步|接着(?:说|填)|继续(?:说|填)|where (?:was i|were we)",
+    re.IGNORECASE,
+)
+
+
+def asks_where_we_were(text: str) -> bool:
+    """你好 我上次说到哪了, back after a pause: the resume offer answers it; it answers no field."""
+    return bool(_WHERE_WERE_WE.search(text))
+
+
 def is_agreement(text: str) -> bool:
     return bool(_AGREE.match(text.strip()))
 

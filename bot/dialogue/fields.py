@@ -102,7 +102,8 @@ def extract_product(said: Said) -> str | None:
 
 def validate_product(value: Any) -> str | None:
     text = str(value)
-    if not 1 < len(text) <= 60 or checks.not_a_name(text):
+    one_word = len(text) == 1 and "\u4e00" <= text <= "\u9fff"  # 锁, 灯, 伞: one character is a thing
+    if not (1 < len(text) <= 60 or one_word) or checks.not_a_name(text):
         return "error.product"
     return None
 

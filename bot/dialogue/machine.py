@@ -76,7 +76,10 @@ class Dialogue:
             and conv.state not in (State.OFFERING_RESUME, State.CONFIRMING_CANCEL)
         )
         if stale and not (inbound.kind is InboundKind.COMMAND and inbound.text == "cancel"):
-            answer = inbound.kind is InboundKind.TEXT and not checks.is_greeting(inbound.text)
+            text = inbound.text
+            answer = inbound.kind is InboundKind.TEXT and not (
+                checks.is_greeting(text) or checks.asks_where_we_were(text)
+            )
             out = self._offer_resume(replace(conv, held=inbound.text if answer else ""))
         elif inbound.kind is InboundKind.COMMAND:
             out = self._command(conv, inbound.text, inbound.args)

@@ -1048,6 +1048,12 @@ def test_resume_asks_the_pending_question_again(drive, texts, resume):
     assert d.last_texts == [texts.get("ask.product")]
 
 
+def test_asking_where_one_was_after_a_pause_is_not_kept_as_the_answer(drive, texts):
+    d = drive("平遥有家厂仿造我的专利产品", "宏达机械有限公司", LATER, "你好 我上次说到哪了")
+    d.step(Press("resume"))
+    assert d.pending == "product" and "product" not in d.draft_fields
+
+
 @pytest.mark.parametrize("restart", [Press("restart"), "重新开始"], ids=["pressed", "typed"])
 def test_restart_starts_the_same_flow_with_an_empty_draft(drive, texts, restart):
     d = drive("平遥有家厂仿造我的专利产品", "宏达机械有限公司", LATER, "你好", restart)
@@ -1425,3 +1431,8 @@ def test_a_request_typed_where_the_name_is_asked_is_not_taken_for_a_name(drive):
     d = drive("平遥有家厂仿造我的专利产品")
     d.answer({**ANSWERS, "name": "需要法律咨询和取证帮助"})
     assert d.pending == "name" and "name" not in d.conversation.draft.fields
+
+
+def test_a_thing_named_in_one_character_is_a_product(drive):
+    d = drive("平遥有家厂仿造我的专利产品", "宏达机械有限公司", "锁")
+    assert d.draft_fields.get("product") == "锁" and d.pending != "product"
