@@ -245,9 +245,19 @@ def validate_when(value: Any) -> str | None:
     text = str(value)
     if len(text) > 60 or checks.looks_like_phone(text) or checks.looks_like_link(text):
         return "error.found_at"
-    if checks.looks_like_patent_number(text):
+    a_name = bool(_LOOKS_LIKE_A_PERSON.match(text)) and not _TIME_CUE.search(text)
+    if checks.looks_like_patent_number(text) or a_name:
         return "error.found_at"
     return None
+
+
+_LOOKS_LIKE_A_PERSON = re.compile(
+    r"^[王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
+    r"余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚]"
+    r"[\u4e00-\u9fff]{1,2}$"
+)
+_TIME_CUE = re.compile(r"[年月日号天周期时点分昨今明前后去上下刚早晚午夜春夏秋冬节季初底末旬集会]|\d")
+"""赵顺达 where the time is asked is a name, not a time; 马上, 高考那年 say when."""
 
 
 def validate_short_text(value: Any) -> str | None:

@@ -1436,3 +1436,9 @@ def test_a_request_typed_where_the_name_is_asked_is_not_taken_for_a_name(drive):
 def test_a_thing_named_in_one_character_is_a_product(drive):
     d = drive("平遥有家厂仿造我的专利产品", "宏达机械有限公司", "锁")
     assert d.draft_fields.get("product") == "锁" and d.pending != "product"
+
+
+def test_a_name_typed_where_the_time_is_asked_is_asked_again(drive):
+    d = drive("平遥有家厂仿造我的专利产品")
+    d.answer({**ANSWERS, "found_at": "赵顺达"})
+    assert d.pending == "found_at" and "found_at" not in d.conversation.draft.fields
