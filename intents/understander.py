@@ -26,6 +26,10 @@ MODEL_AMBIGUOUS_RATIO = 0.6
 """With the fitted model: a runner-up this close (or an exact tie) makes the message ambiguous."""
 MODEL_OVERRULES = 0.8
 """The model's probability at which it overrules the rules without asking the citizen."""
+MODEL_SURE = 0.95
+"""Above this the model's verdict on a report stands over the rules' doubt (专利产品 … 专利号 … 仿造
+has both reports' words and is a plain complaint); a question keeps it, since its answer comes
+first and the report it may lead to is one button away."""
 MODEL_FILE = "intent_model.tsv"
 
 
@@ -138,7 +142,8 @@ class Understander:
         )
         ambiguous = p2 >= MODEL_AMBIGUOUS_RATIO * p1
         if not silent and rules.intent is intent:
-            weak, ambiguous = rules.weak, rules.ambiguous
+            sure = p1 >= MODEL_SURE and intent is not Intent.LEGAL_FAQ  # a question keeps its offer
+            weak, ambiguous = rules.weak, rules.ambiguous and not sure
             runner_up = rules.runner_up or runner_up
         elif not silent and p1 < MODEL_OVERRULES:
             ambiguous, runner_up = True, rules.intent

@@ -291,8 +291,10 @@ class BotProcess:
 class Chat:
     """One Telegram chat as a user sees it."""
 
-    def __init__(self, server: FakeBotApi, user_id: int, chat_id: int) -> None:
+    def __init__(self, server: FakeBotApi, user_id: int, chat_id: int, patience: float = 10.0) -> None:
         self.server, self.user_id, self.chat_id = server, user_id, chat_id
+        self.patience = patience
+        """Seconds to wait for the bot's next message when a call gives none."""
 
     async def say(self, text: str) -> int:
         return await self.server.user_sends_text(self.user_id, self.chat_id, text)
@@ -315,8 +317,8 @@ class Chat:
             self.user_id, self.chat_id, message.message_id, data, forge=forge
         )
 
-    async def next(self, predicate: Any = None, timeout: float = 10.0) -> SentMessage:
-        return await self.server.wait_for_message(self.chat_id, predicate, timeout)
+    async def next(self, predicate: Any = None, timeout: float | None = None) -> SentMessage:
+        return await self.server.wait_for_message(self.chat_id, predicate, timeout or self.patience)
 
     def transcript(self) -> str:
         return "\n".join(f"  #{m.message_id} {m.text!r} {m.callback_data}" for m in self.messages()[-12:])

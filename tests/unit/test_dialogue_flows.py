@@ -1442,3 +1442,8 @@ def test_a_name_typed_where_the_time_is_asked_is_asked_again(drive):
     d = drive("平遥有家厂仿造我的专利产品")
     d.answer({**ANSWERS, "found_at": "赵顺达"})
     assert d.pending == "found_at" and "found_at" not in d.conversation.draft.fields
+
+
+def test_a_plain_complaint_with_both_reports_words_starts_the_complaint_without_asking(drive):
+    d = drive("平遥县宏达机械厂仿造我们公司的专利产品脱粒机，专利号ZL201710601862.3，我是专利权人")
+    assert d.state is State.FILLING and d.conversation.draft.flow is INF
