@@ -10,14 +10,12 @@ at all. Staff actions are the desk's (`bot/casework/desk.py`).
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,8 +23,8 @@ from bot.casework.amend import add_evidence, amend
 from bot.casework.cases import Cases
 from bot.casework.citizen import CitizenDesk
 from bot.casework.evidence import EvidenceStore, Fetched
-from bot.casework.lifecycle import ENDS, Status
 from bot.casework.relay import Relays, link_evidence
+from bot.casework.typed import typed_press
 from bot.config import Config
 from bot.dialogue.machine import Dialogue
 from bot.dialogue.model import (
@@ -49,29 +47,9 @@ from bot.leads.models import LeadRow, ProcessedUpdateRow, to_local, utcnow
 from bot.leads.submit import create_lead
 from bot.notify import outbox
 from bot.patent_reply import patent_reply
-from intents.entities import find_tracking_numbers
 from intents.understander import Understander
 
 log = logging.getLogger(__name__)
-
-
-_INFO_DONE = re.compile(
-    r"^\s*(?:补充完毕|补充完了|补充好了|材料补充完毕|完毕|好了|发完了|传完了|就这些|就这些了|没有了|都发了|"
-    r"done|finished)[。.!！\s]*$",
-    re.IGNORECASE,
-)
-"""What a citizen types, instead of pressing 补充完毕, when they have sent all the material asked for."""
-_REVIEW = re.compile(r"申请复核|要求复核|我要复核|请求复核|重新处理|request (?:a )?review", re.IGNORECASE)
-
-
-async def _ended_lead(session: AsyncSession, chat_id: int, tracking: list[str]) -> str | None:
-    """The tracking number of the lead a typed 申请复核 is about: the one named, if it is this
-    chat's, else the chat's latest lead if it has ended; None when there is none to review."""
-    query = select(LeadRow).where(LeadRow.chat_id == chat_id).order_by(LeadRow.id.desc())
-    if tracking:
-        query = query.where(LeadRow.tracking_number == tracking[0].upper())
-    lead = (await session.execute(query.limit(1))).scalar_one_or_none()
-    return lead.tracking_number if lead is not None and Status(lead.status) in ENDS else None
 
 
 @dataclass(frozen=True)
@@ -198,22 +176,16 @@ class Intake:
                 return [comment]
         if conv.draft is not None:
             return None
-        if inbound.kind is InboundKind.TEXT and _REVIEW.search(inbound.text):
-            ended = await _ended_lead(session, chat_id, find_tracking_numbers(inbound.text.lower()))
-            if ended is not None:  # 申请复核 typed: as the button offered with the result
-                return await self.citizen.press(session, chat_id, f"cz:rv:{ended}", conv.language)
         relay = await self.relays.active(session, chat_id)
+        text = inbound.text if inbound.kind is InboundKind.TEXT else ""
+        typed = await typed_press(session, chat_id, text, relay) if text else None
+        if typed is not None:  # 申请复核, 补充完毕 typed: as the buttons offered for them
+            return await self.citizen.press(session, chat_id, typed, conv.language)
         if relay is None:
             return None
         if inbound.kind is InboundKind.COMMAND and inbound.text in ("cancel", "end"):
             await self.relays.end(session, relay, by_staff=False)
             return [Reply(self.texts.get("relay.ended", relay.language))]
-        typed_done = inbound.kind is InboundKind.TEXT and _INFO_DONE.match(inbound.text)
-        if relay.kind == "info" and relay.lead_id and typed_done:
-            lead = await session.get(LeadRow, relay.lead_id)
-            if lead is not None:  # 补充完毕 typed: as the button under each acknowledgement
-                done = f"cz:id:{lead.tracking_number}"
-                return await self.citizen.press(session, chat_id, done, conv.language)
         if inbound.kind in (InboundKind.TEXT, InboundKind.FILE) and (
             inbound.text.strip() or inbound.evidence
         ):

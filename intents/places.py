@@ -12,10 +12,12 @@ name in a name context (我叫王平遥) is a person. Landmarks are gazetteer ro
 from __future__ import annotations
 
 import csv
+import tomllib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
+from importlib import resources
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -188,3 +190,11 @@ def _decide(mentions: Sequence[Mention]) -> PlaceResult:
 
 def read_gazetteer_rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(text.splitlines()))
+
+
+@cache
+def common_surnames() -> frozenset[str]:
+    """places.toml's single-character surnames, for code that must tell a person's name from other
+    words (赵顺达 typed where a time is asked) without a loaded gazetteer; read once."""
+    text = resources.files("intents").joinpath("data", "places.toml").read_text(encoding="utf-8")
+    return frozenset(tomllib.loads(text)["surnames"])

@@ -51,6 +51,11 @@ class Understanding:
     """The place entities as found, kept when `entities` drops them for a message about
     something else: a form's answer (平遥县宏达机械有限公司) still names its county."""
 
+    @property
+    def place(self) -> Entities:
+        """The entities a form's answer takes its county from: as found, whatever the intent."""
+        return self.named_place or self.entities
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "text": self.text,

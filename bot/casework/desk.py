@@ -37,8 +37,9 @@ IN_FLIGHT_WAITS = (0.2, 0.5, 1.0)
 """Seconds to wait, in turn, for the outbox to record a message a press or reply already answers."""
 
 CONFIRM_FINE_ABOVE_FEN = 250_000 * 100
-"""A fine above 25 万元, the cap where there is no illegal gain (facts 1.21), is typed twice: a
-slip (3000万 for 3000) goes straight into the month's totals and the public disclosure."""
+"""A fine above 25 万元, the cap without illegal gains or with gains under 5 万元 (facts 1.21, 专利法
+第六十八条), is typed twice: a slip (3000万 for 3000) would go straight into the month's totals and
+the public disclosure."""
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,7 @@ def _from_value(value: Said, asked: list[str]) -> str | None:
         return "patents" if "patents" in asked else "claim"
     if (
         u is not None
-        and ((u.named_place or u.entities).county_code or (u.named_place or u.entities).out_of_area)
+        and (u.place.county_code or u.place.out_of_area)
         and len(value.text) <= SHORT_VALUE
     ):
         return "county"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.dialogue import checks, names
+from intents.places import common_surnames
 from intents.understanding import Understanding
 
 
@@ -112,7 +113,7 @@ def extract_county(said: Said) -> str | None:
     u = said.understanding
     if u is None:
         return None
-    place = u.named_place or u.entities  # an answer names its place whatever the model makes of it
+    place = u.place  # an answer names its place whatever the model makes of it
     if place.county_code:
         return place.county_code
     return "outside" if place.out_of_area else None
@@ -245,17 +246,13 @@ def validate_when(value: Any) -> str | None:
     text = str(value)
     if len(text) > 60 or checks.looks_like_phone(text) or checks.looks_like_link(text):
         return "error.found_at"
-    a_name = bool(_LOOKS_LIKE_A_PERSON.match(text)) and not _TIME_CUE.search(text)
+    a_name = _PERSON.match(text) and text[0] in common_surnames() and not _TIME_CUE.search(text)
     if checks.looks_like_patent_number(text) or a_name:
         return "error.found_at"
     return None
 
 
-_LOOKS_LIKE_A_PERSON = re.compile(
-    r"^[王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
-    r"余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚]"
-    r"[\u4e00-\u9fff]{1,2}$"
-)
+_PERSON = re.compile(r"^[\u4e00-\u9fff]{2,3}$")
 _TIME_CUE = re.compile(r"[年月日号天周期时点分昨今明前后去上下刚早晚午夜春夏秋冬节季初底末旬集会]|\d")
 """赵顺达 where the time is asked is a name, not a time; 马上, 高考那年 say when."""
 

@@ -41,11 +41,10 @@ from intents.understanding import Understanding
 from knowledge.faq import FaqIndex
 
 AMEND_WITHIN = timedelta(days=3)
-"""How long after a submit a typed correction is taken as meant for that lead."""
-
-
+"""How long after a submit a typed correction or a file is taken as meant for that lead."""
 _SURE_OF_A_PERSON = 0.8
 """Below this, a weak wish for a person (我想反映个问题) gets the menu rather than a relay."""
+
 
 class Dialogue:
     def __init__(
@@ -197,10 +196,7 @@ class Dialogue:
         was meant for the form (俺刚才说了啊 玉米脱粒机), so the form resumes and takes it."""
         if checks.confirms_cancel(said.text) or checks.means_cancel(said.understanding):
             return press(self, conv, "cancel:yes")
-        resumed = press(self, conv, "cancel:no").conversation
-        if resumed.state is State.CONFIRMING_CANCEL:
-            return Outcome(conv, (Reply(self.t(conv, "buttons.please")), *self.prompt(conv)))
-        return self._text(resumed, said)
+        return self._text(press(self, conv, "cancel:no").conversation, said)
 
     def _reviewing(self, conv: Conversation, said: Said) -> Outcome | None:
         """At the summary: a correction changes its field, plain agreement submits."""
